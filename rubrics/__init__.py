@@ -1,0 +1,1 @@
+"""Deterministic, explainable scoring of written answers against rubrics (a pure library)."""
