@@ -1,0 +1,1 @@
+"""Users, organisations, roles, sign-in sessions and API keys."""
