@@ -153,6 +153,14 @@ class Bands(_Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _integer_keys(cls, data: object) -> object:
+        # YAML reads `1:` as an integer key; accept it like "1".
+        if isinstance(data, dict):
+            return {str(k) if isinstance(k, int) else k: v for k, v in data.items()}
+        return data
+
     band_1: str = Field(alias="1", min_length=1)
     band_2: str = Field(alias="2", min_length=1)
     band_3: str = Field(alias="3", min_length=1)
