@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from rubrics.schema import Rubric
 
 Kind = Literal["behavioral", "technical", "case", "sandbox"]
-Stage = Literal["data", "features", "training", "evaluation", "deployment", "monitoring", "retraining", "business"]
+Stage = Literal[
+    "data", "features", "training", "evaluation", "deployment", "monitoring", "retraining", "business",
+]
 Level = Literal["beginner", "intermediate", "advanced"]
 
 KINDS: tuple[str, ...] = ("behavioral", "technical", "case", "sandbox")
@@ -33,7 +35,9 @@ class CalibrationAnswer(BaseModel):
 class Question(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,79}$", description="stable id, independent of the file path")
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]{2,79}$", description="stable id, independent of the file path"
+    )
     title: str = Field(min_length=3, max_length=160)
     kind: Kind
     stages: list[Stage] = Field(min_length=1)
@@ -45,7 +49,10 @@ class Question(BaseModel):
     model_answer: str = Field(min_length=20)
     rubric: Rubric
     calibration: list[CalibrationAnswer] = Field(min_length=3)
-    task: str | None = Field(default=None, description="sandbox task id, for kind 'sandbox'")
+    # validate_default so a sandbox question without `task` is still checked
+    task: str | None = Field(
+        default=None, validate_default=True, description="sandbox task id, for kind 'sandbox'"
+    )
 
     @field_validator("stages")
     @classmethod
@@ -62,17 +69,33 @@ class Question(BaseModel):
             raise ValueError("a tag has no text")
         return cleaned
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Question:
-        missing = REQUIRED_CALIBRATION_BANDS - {c.band for c in self.calibration}
-        if missing:
-            raise ValueError(f"calibration answers missing for band(s) {', '.join(map(str, sorted(missing)))}")
-        if self.kind == "behavioral" and self.rubric.structure.kind != "star":
+    # Cross-field checks are field validators (not one model validator) so that
+    # an error points at the field it is about, and the loader at its line.
+    @field_validator("rubric")
+    @classmethod
+    def _structure_fits_kind(cls, rubric: Rubric, info: ValidationInfo) -> Rubric:
+        kind = info.data.get("kind")
+        if kind == "behavioral" and rubric.structure.kind != "star":
             raise ValueError("a behavioral question expects a STAR structure")
-        if self.kind != "behavioral" and self.rubric.structure.kind == "star":
+        if kind is not None and kind != "behavioral" and rubric.structure.kind == "star":
             raise ValueError("only behavioral questions use a STAR structure")
-        if self.kind == "sandbox" and not self.task:
+        return rubric
+
+    @field_validator("calibration")
+    @classmethod
+    def _calibration_bands(cls, values: list[CalibrationAnswer]) -> list[CalibrationAnswer]:
+        missing = REQUIRED_CALIBRATION_BANDS - {c.band for c in values}
+        if missing:
+            bands = ", ".join(map(str, sorted(missing)))
+            raise ValueError(f"calibration answers missing for band(s) {bands}")
+        return values
+
+    @field_validator("task")
+    @classmethod
+    def _task_fits_kind(cls, task: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if kind == "sandbox" and not task:
             raise ValueError("a sandbox question names its task")
-        if self.kind != "sandbox" and self.task:
+        if kind is not None and kind != "sandbox" and task:
             raise ValueError("only sandbox questions name a task")
-        return self
+        return task
