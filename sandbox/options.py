@@ -1,0 +1,27 @@
+"""Knobs of a probe run; the defaults are what `prodready probe` uses."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sandbox.report import LatencyStats
+
+
+class ProbeOptions(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    timeout_seconds: float = Field(default=5.0, gt=0, le=60, description="per request, start to last byte")
+    deadline_seconds: float = Field(default=600, gt=0, le=3600, description="for the whole probe")
+    max_response_bytes: int = Field(default=1_000_000, ge=1024)
+    request_budget: int = Field(default=3000, ge=10)
+    heldout_rows: int = Field(default=200, ge=10, le=5000)
+    batch_rows: int = Field(default=25, ge=2, le=500)
+    drift_window_rows: int = Field(default=400, ge=50, le=1000)
+    concurrency: int = Field(default=4, ge=1, le=32, description="for the agreement and drift traffic")
+    load_requests: int = Field(default=300, ge=10, le=5000)
+    load_concurrency: int = Field(default=8, ge=1, le=64)
+    latency_baseline: LatencyStats | None = Field(
+        default=None, description="the reference implementation's numbers; measured when absent"
+    )
+    measure_baseline: bool = True
+    checks: tuple[str, ...] | None = Field(default=None, description="run only these check ids")

@@ -1,0 +1,1 @@
+"""Flawed variants of the reference churn service, each with one production mistake."""
