@@ -1,0 +1,4 @@
+import sys
+
+print("starting, then failing on purpose", flush=True)
+sys.exit(3)
