@@ -8,10 +8,9 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, EmailStr, Field
 
 from api.deps import AdminScope, PrincipalDep, ScopeDep, SessionDep
-from prodready.accounts import service
+from prodready.accounts import members, service
 from prodready.accounts.models import Membership, Role, User
 from prodready.accounts.scope import OrgScope
-from prodready.errors import Conflict, NotFound
 
 router = APIRouter(prefix="/orgs", tags=["organisations"])
 
@@ -58,16 +57,6 @@ def _member_out(membership: Membership, user: User) -> MemberOut:
     )
 
 
-def _membership(scope: OrgScope, user_id: str) -> tuple[Membership, User]:
-    row = scope.session.exec(
-        scope.select(Membership).where(Membership.user_id == user_id)
-    ).first()
-    user = scope.session.get(User, user_id) if row else None
-    if row is None or user is None:
-        raise NotFound("No such member in this organisation.")
-    return row, user
-
-
 @router.post("", status_code=201, response_model=OrgOut)
 def create_org(body: OrgIn, principal: PrincipalDep, session: SessionDep) -> OrgOut:
     org = service.create_organisation(session, name=body.name, slug=body.slug, owner=principal.user)
@@ -101,40 +90,20 @@ def get_member(user_id: str, scope: ScopeDep) -> MemberOut:
     # Candidates may see their own membership, not other candidates'.
     if scope.user is None or user_id != scope.user.id:
         scope.require(Role.INTERVIEWER)
-    return _member_out(*_membership(scope, user_id))
+    return _member_out(*members.membership(scope, user_id))
 
 
 @router.post("/{org}/members", status_code=201, response_model=MemberOut)
 def add_member(body: MemberIn, scope: AdminScope) -> MemberOut:
-    user = service.find_user_by_email(scope.session, body.email)
-    if user is None:
-        raise NotFound("No account has this email; ask the person to sign up first.")
-    existing = scope.session.exec(scope.select(Membership).where(Membership.user_id == user.id)).first()
-    if existing is not None:
-        raise Conflict("This person is already a member.")
-    membership = scope.add(Membership(user_id=user.id, org_id=scope.org.id, role=body.role))
-    return _member_out(membership, user)
+    return _member_out(*members.add_member(scope, body.email, body.role))
 
 
 @router.patch("/{org}/members/{user_id}", response_model=MemberOut)
 def change_role(user_id: str, body: RoleIn, scope: AdminScope) -> MemberOut:
-    membership, user = _membership(scope, user_id)
-    demoting = membership.role == Role.ADMIN and body.role != Role.ADMIN
-    if demoting and service.count_admins(scope.session, scope.org.id) <= 1:
-        raise Conflict("An organisation needs at least one admin.")
-    membership.role = body.role
-    scope.session.add(membership)
-    scope.session.flush()
-    return _member_out(membership, user)
+    return _member_out(*members.change_role(scope, user_id, body.role))
 
 
 @router.delete("/{org}/members/{user_id}", status_code=204)
 def remove_member(user_id: str, scope: AdminScope) -> Response:
-    membership, _user = _membership(scope, user_id)
-    if membership.role == Role.ADMIN and service.count_admins(scope.session, scope.org.id) <= 1:
-        raise Conflict("An organisation needs at least one admin.")
-    scope.session.delete(membership)
-    scope.session.flush()
+    members.remove_member(scope, user_id)
     return Response(status_code=204)
-
-

@@ -1,0 +1,1 @@
+"""Structured assessments: invited candidates, several raters, blind review, calibration, export."""

@@ -1,0 +1,116 @@
+"""Admin pages: organisation name, members and roles, API keys, widget embedding origins.
+
+The same rules as the JSON API: `prodready.accounts.members` (`/api/v1/orgs/{org}`,
+`/members`), `prodready.accounts.api_keys` (`/api-keys`) and `credentials.origins`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import Response
+
+from credentials import origins
+from prodready.accounts import api_keys, members
+from prodready.accounts.models import Role
+from prodready.accounts.scope import OrgScope
+from prodready.errors import Conflict, InvalidInput, NotFound
+from web import htmx
+from web.deps import PageAdminScope
+from web.templating import render
+
+router = APIRouter()
+Text = Annotated[str, Form(max_length=254)]
+
+
+def admin_context(scope: OrgScope) -> dict[str, Any]:
+    return {"title": f"Admin: {scope.org.name}", "org": scope.org, "members": members.members(scope),
+            "roles": [r.value for r in Role], "keys": api_keys.list_api_keys(scope),
+            "origins": origins.list_origins(scope), "new_key": None, "errors": []}
+
+
+def _page(request: Request, scope: OrgScope, *, errors: list[str] | None = None, new_key: str | None = None,
+          status: int = 200) -> Response:
+    context = admin_context(scope)
+    context.update(errors=errors or [], new_key=new_key)
+    headers = {"Cache-Control": "no-store"} if new_key else None
+    return render(request, "admin/index.html", context, status_code=status, headers=headers)
+
+
+def _done(request: Request, scope: OrgScope) -> Response:
+    return htmx.redirect(request, f"/orgs/{scope.org.slug}/admin")
+
+
+@router.get("/orgs/{org}/admin")
+def admin_page(request: Request, scope: PageAdminScope) -> Response:
+    return _page(request, scope)
+
+
+@router.post("/orgs/{org}/admin/name")
+def rename(request: Request, scope: PageAdminScope, name: Annotated[str, Form(max_length=120)] = "") -> Response:
+    try:
+        members.rename(scope, name)
+    except InvalidInput as exc:
+        return _page(request, scope, errors=[exc.detail], status=422)
+    return _done(request, scope)
+
+
+@router.post("/orgs/{org}/admin/members")
+def add_member(request: Request, scope: PageAdminScope, email: Text = "", role: Text = "candidate") -> Response:
+    try:
+        members.add_member(scope, email, Role(role) if role in Role.__members__.values() else Role.CANDIDATE)
+    except (NotFound, Conflict) as exc:
+        return _page(request, scope, errors=[exc.detail], status=422)
+    return _done(request, scope)
+
+
+@router.post("/orgs/{org}/admin/members/{user_id}/role")
+def change_role(user_id: str, request: Request, scope: PageAdminScope, role: Text = "") -> Response:
+    if role not in Role.__members__.values():
+        return _page(request, scope, errors=["Choose candidate, interviewer or admin."], status=422)
+    try:
+        members.change_role(scope, user_id, Role(role))
+    except Conflict as exc:
+        return _page(request, scope, errors=[exc.detail], status=409)
+    return _done(request, scope)
+
+
+@router.post("/orgs/{org}/admin/members/{user_id}/remove")
+def remove_member(user_id: str, request: Request, scope: PageAdminScope) -> Response:
+    try:
+        members.remove_member(scope, user_id)
+    except Conflict as exc:
+        return _page(request, scope, errors=[exc.detail], status=409)
+    return _done(request, scope)
+
+
+@router.post("/orgs/{org}/admin/keys")
+def create_key(request: Request, scope: PageAdminScope, name: Annotated[str, Form(max_length=80)] = "") -> Response:
+    try:
+        _key, secret = api_keys.create_api_key(scope, name=name)
+    except InvalidInput as exc:
+        return _page(request, scope, errors=[exc.detail], status=422)
+    # Shown this once, on this response only; never stored in clear.
+    return _page(request, scope, new_key=secret)
+
+
+@router.post("/orgs/{org}/admin/keys/{key_id}/revoke")
+def revoke_key(key_id: str, request: Request, scope: PageAdminScope) -> Response:
+    api_keys.revoke_api_key(scope, key_id)
+    return _done(request, scope)
+
+
+@router.post("/orgs/{org}/admin/origins")
+def add_origin(request: Request, scope: PageAdminScope, origin: Annotated[str, Form(max_length=300)] = "") -> Response:
+    try:
+        origins.add_origin(scope, origin)
+    except (InvalidInput, Conflict) as exc:
+        return _page(request, scope, errors=[exc.detail], status=422)
+    return _done(request, scope)
+
+
+@router.post("/orgs/{org}/admin/origins/{origin_id}/remove")
+def remove_origin(origin_id: str, request: Request, scope: PageAdminScope) -> Response:
+    origins.remove_origin(scope, origin_id)
+    return _done(request, scope)
