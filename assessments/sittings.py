@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from assessments.building import items_of
 from assessments.models import Assessment, AssessmentItem, Sitting, SittingAnswer
+from credentials import webhooks
 from practice.answers import MAX_ANSWER_CHARS, clean_answer
 from practice.scoring import ScoringService
 from practice.service import create_attempt
@@ -112,6 +113,11 @@ def close_and_score(scope: OrgScope, catalog: Catalog, scoring: ScoringService, 
         answer.attempt_id = attempt.id
         scope.session.add(answer)
     scope.session.flush()
+    # Committed (or rolled back) with the submission; the delivery worker sends it afterwards.
+    webhooks.emit(scope.session, scope.org.id, "assessment.completed", {
+        "assessment_id": sitting.assessment_id, "sitting_id": sitting.id, "candidate_id": sitting.user_id,
+        "submitted_at": sitting.submitted_at.isoformat() if sitting.submitted_at else None,
+    })
     return sitting
 
 

@@ -1,0 +1,171 @@
+"""The hands-on sandbox: tasks, starter kits, and runs (a URL to probe, or an archive to run isolated)."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import datetime
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, BackgroundTasks, File, Form, Header, Query, Request, Response, UploadFile
+from pydantic import BaseModel, Field
+
+from api.deps import PrincipalDep, SessionDep, SettingsDep
+from prodready.errors import InvalidInput, NotFound
+from prodready.settings import Settings
+from sandbox.jobs import count_run_status, service, uploads
+from sandbox.kit_archive import kit_zip, task_summary
+from sandbox.models import RunMode, RunStatus, SandboxRun
+from sandbox.safe_http import refusal_reason
+from sandbox.tasks import get_task, task_ids
+
+router = APIRouter(prefix="/sandbox", tags=["sandbox"])
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
+
+
+class TaskOut(BaseModel):
+    id: str
+    title: str
+    summary: str
+    checks: list[dict[str, Any]]
+    kit_url: str
+
+
+class UrlRunIn(BaseModel):
+    task: str = Field(max_length=64)
+    url: str = Field(max_length=2048, description="base URL of the candidate's deployed service")
+    org: str | None = Field(default=None, max_length=64, description="attach the run to this organisation")
+
+
+class RunOut(BaseModel):
+    id: str
+    task: str
+    mode: str
+    status: str
+    verdict: str | None
+    score: float | None
+    target_url: str | None
+    archive_sha256: str | None
+    archive_bytes: int | None
+    org_id: str | None
+    user_id: str
+    attempts: int
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class RunDetail(RunOut):
+    report: dict[str, Any] | None
+    isolation: list[dict[str, Any]] | None
+    resources: dict[str, Any] | None
+    timings: dict[str, Any] | None
+    logs: str | None
+
+
+def _out(run: SandboxRun, model: type[RunOut] = RunOut) -> Any:
+    # read the columns directly: loaded rows hold plain strings where the model declares enums
+    values = {name: getattr(run, name) for name in model.model_fields if name != "task"}
+    return model(**values, task=run.task_id)
+
+
+def _count(request: Request, status: str) -> None:
+    count_run_status(request.app.state.metrics, status)
+
+
+def _accepted(request: Request, response: Response, background: BackgroundTasks, created: service.Created) -> Any:
+    response.headers["Location"] = f"{request.url_for('get_run', run_id=created.run.id).path}"
+    if not created.new:
+        response.status_code = 200
+        return _out(created.run, RunDetail)
+    # dispatched after the response, so after the commit: a worker always finds the row
+    background.add_task(request.app.state.sandbox_dispatcher.dispatch, created.run.id)
+    _count(request, RunStatus.QUEUED)
+    return _out(created.run, RunDetail)
+
+
+def _check_url(url: str, settings: Settings) -> str:
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InvalidInput(f"Not a valid URL: {exc}") from exc
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InvalidInput("Give the http:// or https:// URL of your deployed service.")
+    try:
+        literal = ipaddress.ip_address(parsed.host)
+    except ValueError:
+        return url  # names are resolved and checked when the run executes (DNS may change until then)
+    allow_loopback = settings.sandbox_allow_loopback and not settings.is_production
+    if (reason := refusal_reason(literal, allow_loopback=allow_loopback)) is not None:
+        raise InvalidInput(f"{parsed.host} is {reason}; only public addresses are probed.")
+    return url
+
+
+@router.get("/tasks", response_model=list[TaskOut])
+def list_tasks(request: Request) -> list[TaskOut]:
+    out = []
+    for task_id in task_ids():
+        task = get_task(task_id)
+        checks = [{"id": plan.check_id, "weight": plan.weight} for plan in task.check_plan()]
+        kit = request.url_for("task_kit", task_id=task_id).path
+        out.append(TaskOut(id=task_id, title=task.title, summary=task_summary(task_id), checks=checks, kit_url=kit))
+    return out
+
+
+@router.get("/tasks/{task_id}/kit", response_class=Response, name="task_kit",
+            responses={200: {"content": {"application/zip": {}}}})
+def task_kit(task_id: str) -> Response:
+    if task_id not in task_ids():
+        raise NotFound(f"No task {task_id!r}.")
+    return Response(kit_zip(task_id), media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{task_id}-kit.zip"'})
+
+
+@router.post("/runs", status_code=201, response_model=RunDetail)
+def create_url_run(body: UrlRunIn, request: Request, response: Response, background: BackgroundTasks,
+                   session: SessionDep, principal: PrincipalDep, settings: SettingsDep,
+                   idempotency_key: IdempotencyKey = None) -> Any:
+    url = _check_url(body.url, settings)
+    new = service.NewRun(task_id=body.task, mode=RunMode.URL, target_url=url, org=body.org)
+    created = service.create_run(session, principal.user, new, idempotency_key=idempotency_key)
+    return _accepted(request, response, background, created)
+
+
+@router.post("/runs/archive", status_code=201, response_model=RunDetail)
+def create_archive_run(
+    request: Request, response: Response, background: BackgroundTasks, session: SessionDep,
+    principal: PrincipalDep, settings: SettingsDep,
+    task: Annotated[str, Form(max_length=64)], file: Annotated[UploadFile, File(description="the project archive")],
+    org: Annotated[str | None, Form(max_length=64)] = None, idempotency_key: IdempotencyKey = None,
+) -> Any:
+    uploads_dir = settings.sandbox_dir / "uploads"
+    stored = uploads.store_upload(file.file, file.filename, uploads_dir=uploads_dir,
+                                  max_bytes=settings.max_upload_bytes)
+    try:
+        new = service.NewRun(task_id=task, mode=RunMode.ARCHIVE, archive_sha256=stored.sha256,
+                             archive_bytes=stored.size, archive_suffix=stored.suffix, org=org)
+        created = service.create_run(session, principal.user, new, idempotency_key=idempotency_key)
+        if created.new:
+            uploads.keep(stored, settings.data_dir / (created.run.archive_path or ""))
+    finally:
+        uploads.discard(stored)  # a replay or an error keeps nothing of this upload
+    return _accepted(request, response, background, created)
+
+
+@router.get("/runs", response_model=list[RunOut])
+def list_my_runs(session: SessionDep, principal: PrincipalDep, status: RunStatus | None = None,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[RunOut]:
+    return [_out(run) for run in service.my_runs(session, principal.user, limit=limit, status=status)]
+
+
+@router.get("/runs/{run_id}", response_model=RunDetail, name="get_run")
+def get_run(run_id: str, session: SessionDep, principal: PrincipalDep) -> Any:
+    return _out(service.visible_run(session, principal.user, run_id), RunDetail)
+
+
+@router.post("/runs/{run_id}/cancel", response_model=RunDetail)
+def cancel_run(run_id: str, request: Request, session: SessionDep, principal: PrincipalDep) -> Any:
+    run = service.cancel_run(session, principal.user, run_id)
+    _count(request, RunStatus.CANCELLED)
+    return _out(run, RunDetail)
