@@ -1,0 +1,14 @@
+"""Every page router, mounted at the site root."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from web import admin, assessments, assessments_take, auth, bank, home, practice, progress, review, sandbox
+
+
+def build_page_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    for module in (home, auth, bank, practice, progress, sandbox, assessments, assessments_take, review, admin):
+        router.include_router(module.router)
+    return router

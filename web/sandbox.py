@@ -1,0 +1,148 @@
+"""The hands-on sandbox task: description and kit, submit an archive or a URL, follow the run, read the results.
+
+Built on the same `sandbox.jobs.service` functions as `/api/v1/sandbox/...` (the JSON twins:
+`GET /api/v1/sandbox/tasks` and `GET /api/v1/sandbox/runs/{id}`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from starlette.responses import Response
+
+from prodready.errors import InvalidInput, NotFound, PayloadTooLarge
+from prodready.settings import Settings
+from sandbox.jobs import count_run_status, service, uploads
+from sandbox.kit_archive import task_summary
+from sandbox.models import FINISHED, RunMode, RunStatus, SandboxRun
+from sandbox.safe_http import refusal_reason
+from sandbox.tasks import get_task, task_ids
+from web import htmx
+from web.deps import CurrentOrgDep, PagePrincipalDep, PageSessionDep, PageSettingsDep
+from web.templating import render, render_fragment
+
+router = APIRouter()
+TaskId = Annotated[str, Form(max_length=64)]
+IdempotencyKey = Annotated[str, Form(max_length=64)]
+
+
+def _task(task_id: str):  # noqa: ANN202 - the registry's task object
+    if task_id not in task_ids():
+        raise NotFound(f"No sandbox task {task_id!r}.")
+    return get_task(task_id)
+
+
+def _task_page(request: Request, task_id: str, *, errors: list[str] | None = None, url: str = "",
+               status_code: int = 200) -> Response:
+    task = _task(task_id)
+    context = {
+        "title": task.title, "task_id": task_id, "task": task, "summary": task_summary(task_id),
+        "description": task.kit_files().get("TASK.md", b"").decode("utf-8", "replace"),
+        "checks": task.check_plan(), "errors": errors or [], "url": url,
+        "idempotency_key": secrets.token_urlsafe(16),
+    }
+    return render(request, "sandbox/task.html", context, status_code=status_code)
+
+
+def _check_url(url: str, settings: Settings) -> str:
+    """A first check for a quick answer; the run resolves and checks every address again when it dials."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput("Give the http:// or https:// URL of your deployed service.")
+    try:
+        literal = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        return url.strip()
+    allow_loopback = settings.sandbox_allow_loopback and not settings.is_production
+    if (reason := refusal_reason(literal, allow_loopback=allow_loopback)) is not None:
+        raise InvalidInput(f"{parts.hostname} is {reason}; only public addresses are probed.")
+    return url.strip()
+
+
+def _accepted(request: Request, background: BackgroundTasks, created: service.Created) -> Response:
+    if created.new:
+        # dispatched after the response, so after the commit: a worker always finds the row
+        background.add_task(request.app.state.sandbox_dispatcher.dispatch, created.run.id)
+        count_run_status(request.app.state.metrics, RunStatus.QUEUED)
+    response = htmx.redirect(request, f"/sandbox/runs/{created.run.id}")
+    response.background = background
+    return response
+
+
+@router.get("/sandbox")
+def sandbox_home(request: Request, principal: PagePrincipalDep, session: PageSessionDep) -> Response:
+    tasks = [(task_id, get_task(task_id).title, task_summary(task_id)) for task_id in task_ids()]
+    runs = service.my_runs(session, principal.user, limit=20)
+    return render(request, "sandbox/index.html", {"title": "Sandbox task", "tasks": tasks, "runs": runs})
+
+
+@router.get("/sandbox/tasks/{task_id}")
+def task_page(task_id: str, request: Request, principal: PagePrincipalDep) -> Response:
+    return _task_page(request, task_id)
+
+
+@router.post("/sandbox/tasks/{task_id}/url")
+def submit_url(
+    task_id: str, request: Request, background: BackgroundTasks, principal: PagePrincipalDep,
+    session: PageSessionDep, settings: PageSettingsDep, org: CurrentOrgDep,
+    url: Annotated[str, Form(max_length=2048)] = "", idempotency_key: IdempotencyKey = "",
+) -> Response:
+    _task(task_id)
+    try:
+        target = _check_url(url, settings)
+    except InvalidInput as exc:
+        return _task_page(request, task_id, errors=[exc.detail], url=url, status_code=422)
+    new = service.NewRun(task_id=task_id, mode=RunMode.URL, target_url=target, org=org.id if org else None)
+    created = service.create_run(session, principal.user, new, idempotency_key=idempotency_key or None)
+    return _accepted(request, background, created)
+
+
+@router.post("/sandbox/tasks/{task_id}/archive")
+def submit_archive(
+    task_id: str, request: Request, background: BackgroundTasks, principal: PagePrincipalDep,
+    session: PageSessionDep, settings: PageSettingsDep, org: CurrentOrgDep,
+    archive: Annotated[UploadFile | None, File()] = None, idempotency_key: IdempotencyKey = "",
+) -> Response:
+    _task(task_id)
+    if archive is None or not archive.filename:
+        return _task_page(request, task_id, errors=["Choose the archive of your project (.zip or .tar.gz)."],
+                          status_code=422)
+    try:
+        stored = uploads.store_upload(archive.file, archive.filename, uploads_dir=settings.sandbox_dir / "uploads",
+                                      max_bytes=settings.max_upload_bytes)
+    except (InvalidInput, PayloadTooLarge) as exc:
+        return _task_page(request, task_id, errors=[exc.detail], status_code=exc.status)
+    try:
+        new = service.NewRun(task_id=task_id, mode=RunMode.ARCHIVE, archive_sha256=stored.sha256,
+                             archive_bytes=stored.size, archive_suffix=stored.suffix, org=org.id if org else None)
+        created = service.create_run(session, principal.user, new, idempotency_key=idempotency_key or None)
+        if created.new:
+            uploads.keep(stored, settings.data_dir / (created.run.archive_path or ""))
+    finally:
+        uploads.discard(stored)  # a replay or an error keeps nothing of this upload
+    return _accepted(request, background, created)
+
+
+def _run_context(run: SandboxRun) -> dict:
+    report = run.report or {}
+    # The task's title would load its model; the run page is polled, so it names the task by id.
+    return {"run": run, "report": report, "checks": report.get("checks", []), "finished": run.status in FINISHED,
+            "task_title": run.task_id}
+
+
+@router.get("/sandbox/runs/{run_id}")
+def run_page(run_id: str, request: Request, principal: PagePrincipalDep, session: PageSessionDep) -> Response:
+    run = service.visible_run(session, principal.user, run_id)
+    context = {"title": "Sandbox run", **_run_context(run)}
+    return render_fragment(request, "sandbox/run.html", "sandbox/_run_status.html", context)
+
+
+@router.post("/sandbox/runs/{run_id}/cancel")
+def cancel(run_id: str, request: Request, principal: PagePrincipalDep, session: PageSessionDep) -> Response:
+    service.cancel_run(session, principal.user, run_id)
+    count_run_status(request.app.state.metrics, RunStatus.CANCELLED)
+    return htmx.redirect(request, f"/sandbox/runs/{run_id}")
