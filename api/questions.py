@@ -8,9 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from api.deps import PrincipalDep, SessionDep
+from assessments.sittings import open_sitting_includes
 from practice.service import has_practised
 from prodready.accounts.models import ROLE_RANK, Role
 from prodready.accounts.service import memberships_of
+from prodready.db import utcnow
 from prodready.errors import Forbidden
 from question_bank.catalog import Catalog, CatalogEntry
 from question_bank.search import search_questions
@@ -108,6 +110,8 @@ def highest_role(session, user_id: str) -> Role | None:  # noqa: ANN001
 @router.get("/{question_id}/rubric", response_model=RubricView)
 def get_rubric(question_id: str, catalog: CatalogDep, principal: PrincipalDep, session: SessionDep) -> RubricView:
     entry = catalog.require(question_id)
+    if open_sitting_includes(session, principal.user.id, question_id, now=utcnow()):
+        raise Forbidden("The rubric of a question in an assessment you are taking stays closed until you submit.")
     role = highest_role(session, principal.user.id)
     is_rater = role is not None and ROLE_RANK[role] >= ROLE_RANK[Role.INTERVIEWER]
     if not is_rater and not has_practised(session, principal.user.id, question_id):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, func, select
 
 from prodready.errors import NotFound
+from question_bank.loader import Bank
 from question_bank.models import BankSync, QuestionRecord, QuestionVersion
 from question_bank.schema import Question
 
@@ -61,6 +62,14 @@ def load_catalog(session: Session) -> Catalog:
         for record, version in rows
     }
     return Catalog(sync.id if sync else None, sync.content_version if sync else None, entries)
+
+
+def catalog_from_bank(bank: Bank) -> Catalog:
+    """A catalog straight from the files, for commands that run without a database."""
+    entries = {
+        qid: CatalogEntry(item.question, 0, "", item.content_hash) for qid, item in bank.questions.items()
+    }
+    return Catalog(None, bank.content_version, entries)
 
 
 class CatalogCache:

@@ -91,12 +91,12 @@ class TestErrors:
         assert_problem(response, 413, "payload-too-large")
 
     def test_unexpected_errors_are_a_500_problem_with_the_request_id(self, live, client):
-        @live.app.get("/boom-for-test")
+        @live.app.get("/api/v1/boom-for-test")
         def boom() -> None:
             raise RuntimeError("secret internals")
 
         try:
-            response = client.get("/boom-for-test")
+            response = client.get("/api/v1/boom-for-test")
         finally:
             live.app.router.routes.pop()
         body = assert_problem(response, 500, "internal-error")

@@ -1,0 +1,1 @@
+"""Scored answers: practice attempts, human overrides beside auto-scores, progress."""
