@@ -11,7 +11,6 @@ import threading
 from prodready.settings import Settings
 from question_bank.catalog import Catalog, CatalogEntry
 from rubrics.context import ScoringContext
-from rubrics.derive import derive_rubric
 from rubrics.llm_config import LLMRaterConfig, SecondRating
 from rubrics.llm_rater import LLMRater
 from rubrics.result import ScoreResult
@@ -73,6 +72,4 @@ class ScoringService:
 
     def score_reference(self, catalog: Catalog, question: str, reference: str, answer: str) -> ScoreResult:
         """Reference mode: no hand-written rubric; concepts are derived from the reference answer."""
-        rubric = derive_rubric(question, reference)
-        context = ScoringContext(prompt=question, model_answer=reference)
-        return self.scorer(catalog).score(rubric, answer, context=context)
+        return self.scorer(catalog).score_reference(question, reference, answer)

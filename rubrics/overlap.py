@@ -1,0 +1,48 @@
+"""Word n-gram shingles: how much of one text is copied from another."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rubrics.text import Token, tokenize
+
+SHINGLE = 5
+
+
+def shingles(words: list[str], n: int = SHINGLE) -> list[str]:
+    return [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+
+
+@lru_cache(maxsize=4096)
+def reference_shingles(text: str, n: int = SHINGLE) -> frozenset[str]:
+    return frozenset(shingles([t.text for t in tokenize(text)], n))
+
+
+def containment(answer_shingles: list[str], reference: frozenset[str]) -> float:
+    """Share of the answer's shingles that also occur in the reference."""
+    if not answer_shingles:
+        return 0.0
+    return sum(1 for s in answer_shingles if s in reference) / len(answer_shingles)
+
+
+def jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def longest_copied_run(tokens: list[Token], answer_shingles: list[str], reference: frozenset[str],
+                       n: int = SHINGLE) -> tuple[int, int] | None:
+    """Character span of the longest stretch of consecutive shared shingles, if any."""
+    best, run_start, best_span = 0, None, None
+    for i, value in enumerate([*answer_shingles, None]):
+        if value is not None and value in reference:
+            run_start = i if run_start is None else run_start
+            continue
+        if run_start is not None:
+            length = i - run_start
+            if length > best:
+                best = length
+                best_span = (tokens[run_start].start, tokens[i - 1 + n - 1].end)
+            run_start = None
+    return best_span

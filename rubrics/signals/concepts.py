@@ -1,0 +1,81 @@
+"""Concept coverage: which rubric concepts the answer uses, where, and how convincingly."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rubrics.result import ConceptMatch, CriterionScore
+from rubrics.sentences import sentence_quality
+from rubrics.signals.base import Findings, ScoringJob, Signal, register
+
+KIND_FACTOR = {"exact": 1.0, "synonym": 1.0, "stem": 0.95, "fuzzy": 0.85}
+REQUIRED_SHARE = 0.9  # all required concepts earn 0.9 of a criterion; bonus concepts the rest
+BONUS_SHARE = 0.25
+
+
+@register
+class ConceptCoverage(Signal):
+    name = "coverage"
+    order = 10
+
+    def run(self, job: ScoringJob, findings: Findings) -> None:
+        compiled = job.compiled
+        hits = compiled.concept_matcher.find(job.tokens)
+        owner_of = job.segment_of_token()
+        concept_tokens = [0] * len(job.segments)
+        for hit in hits:
+            if not hit.negated:
+                concept_tokens[owner_of[hit.first]] += hit.last - hit.first
+        quality = [
+            sentence_quality(seg, job.tokens, concept_tokens[i]) for i, seg in enumerate(job.segments)
+        ]
+        findings.segment_quality = quality
+
+        credit: dict[int, float] = defaultdict(float)
+        counts: dict[int, int] = defaultdict(int)
+        for hit in hits:
+            criterion, concept = compiled.concepts[hit.owner]
+            seg_quality = quality[owner_of[hit.first]]
+            earned = 0.0 if hit.negated else KIND_FACTOR[hit.kind] * seg_quality
+            credit[hit.owner] = max(credit[hit.owner], earned)
+            if not hit.negated:
+                counts[hit.owner] += 1
+            findings.concepts.append(ConceptMatch.model_construct(
+                criterion_id=criterion.id, concept=concept.term, form=hit.form,
+                matched_text=job.answer[hit.start:hit.end], kind=hit.kind, start=hit.start, end=hit.end,
+                negated=hit.negated, in_sentence=seg_quality >= 0.8, credit=round(earned, 4),
+            ))
+        findings.concept_counts = dict(counts)
+        findings.criteria = _criterion_scores(job, credit)
+        total = sum(c.weight * c.score for c in findings.criteria)
+        hit_count = sum(1 for v in credit.values() if v > 0)
+        findings.record(job, self.name, total, f"{hit_count} of {len(compiled.concepts)} concepts used")
+
+
+def _criterion_scores(job: ScoringJob, credit: dict[int, float]) -> list[CriterionScore]:
+    scores = []
+    index = 0
+    for criterion in job.rubric.criteria:
+        required, bonus = [], []
+        hit_req, missed_req, hit_bonus = [], [], []
+        for concept in criterion.concepts:
+            earned = credit.get(index, 0.0)
+            index += 1
+            if concept.importance == "required":
+                required.append(earned)
+                (hit_req if earned > 0 else missed_req).append(concept.term)
+            else:
+                bonus.append(earned)
+                if earned > 0:
+                    hit_bonus.append(concept.term)
+        req = sum(required) / len(required) if required else 0.0
+        extra = sum(bonus) / len(bonus) if bonus else 0.0
+        value = req if required else extra
+        if required and bonus:
+            value = REQUIRED_SHARE * req + BONUS_SHARE * extra
+        scores.append(CriterionScore(
+            criterion_id=criterion.id, name=criterion.name, weight=criterion.weight,
+            score=round(min(1.0, value), 4), required_hit=hit_req, required_missed=missed_req,
+            bonus_hit=hit_bonus,
+        ))
+    return scores

@@ -1,0 +1,115 @@
+"""Specificity: numbers with units, metrics, thresholds and tools used for a purpose."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+
+from rubrics.patterns import (
+    CADENCE_LEADS,
+    CADENCE_UNITS,
+    CADENCE_WORDS,
+    MECHANISM,
+    NUMERIC_ANCHOR,
+    SPECIFICITY_PATTERNS,
+    VAGUE,
+)
+from rubrics.result import SpecificitySignal, VagueClaim
+from rubrics.signals.base import Findings, ScoringJob, Signal, register
+from rubrics.terms import metric_index, tool_index
+
+SATURATION = 5.0  # signals (in sentences) at which the value reaches ~0.63
+LIST_CREDIT = 0.25  # a number or metric in a bare list is worth a quarter
+MAX_TOOLS_IN_CONTEXT = 3  # more tools than this in one sentence is name-dropping
+
+
+@register
+class Specificity(Signal):
+    name = "specificity"
+    order = 30
+
+    def run(self, job: ScoringJob, findings: Findings) -> None:
+        answer = job.answer
+        starts = [seg.start for seg in job.segments]
+        quality = findings.segment_quality or [1.0] * len(job.segments)
+
+        def segment_index(offset: int) -> int:
+            return max(0, bisect_right(starts, offset) - 1)
+
+        taken = bytearray(len(answer))
+        signals: list[SpecificitySignal] = []
+        windows = _numeric_windows(answer)
+        for kind, pattern in SPECIFICITY_PATTERNS:
+            for low, high in windows:
+                for match in pattern.finditer(answer, low, high):
+                    start, end = match.start(), match.end()
+                    if 1 in taken[start:end]:
+                        continue
+                    taken[start:end] = b"\x01" * (end - start)
+                    signals.append(SpecificitySignal.model_construct(
+                        kind=kind, text=match.group(), start=start, end=end))
+        for start, end in _cadences(job.tokens):
+            if 1 not in taken[start:end]:
+                signals.append(SpecificitySignal.model_construct(
+                    kind="duration", text=answer[start:end], start=start, end=end))
+        for start, end in metric_index().find(job.tokens):
+            if 1 not in taken[start:end]:
+                signals.append(SpecificitySignal.model_construct(
+                    kind="metric", text=answer[start:end], start=start, end=end))
+        tools_per_segment: dict[int, int] = {}
+        tool_spans = tool_index().find(job.tokens)
+        for start, _ in tool_spans:
+            index = segment_index(start)
+            tools_per_segment[index] = tools_per_segment.get(index, 0) + 1
+        for start, end in tool_spans:
+            index = segment_index(start)
+            in_context = quality[index] >= 0.8 and tools_per_segment[index] <= MAX_TOOLS_IN_CONTEXT
+            signals.append(SpecificitySignal.model_construct(
+                kind="tool_in_context" if in_context else "tool_name_only",
+                text=answer[start:end], start=start, end=end,
+            ))
+        signals.sort(key=lambda s: s.start)
+        findings.specificity = signals
+
+        weighted = 0.0
+        specific_segments = set()
+        for signal in signals:
+            if signal.kind == "tool_name_only":
+                continue
+            index = segment_index(signal.start)
+            specific_segments.add(index)
+            weighted += 1.0 if quality[index] >= 0.8 else LIST_CREDIT
+        findings.vague = [
+            VagueClaim(text=seg.text, start=seg.start, end=seg.end)
+            for i, seg in enumerate(job.segments)
+            if i not in specific_segments and quality[i] >= 0.8
+            and VAGUE.search(seg.text) and not MECHANISM.search(seg.text)
+        ]
+        value = 1.0 - math.exp(-weighted / SATURATION)
+        name_only = sum(1 for s in signals if s.kind == "tool_name_only")
+        findings.record(job, self.name, value,
+                        f"{len(signals) - name_only} specific details, {name_only} tools only named")
+
+
+def _numeric_windows(answer: str) -> list[tuple[int, int]]:
+    """Stretches of text around digits and currency signs, widened to whole words, merged."""
+    windows: list[tuple[int, int]] = []
+    for anchor in NUMERIC_ANCHOR.finditer(answer):
+        low = answer.rfind(" ", 0, max(0, anchor.start() - 24)) + 1
+        high = answer.find(" ", anchor.end() + 32)
+        high = len(answer) if high < 0 else high
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(high, windows[-1][1]))
+        else:
+            windows.append((low, high))
+    return windows
+
+
+def _cadences(tokens) -> list[tuple[int, int]]:
+    spans = []
+    for i, token in enumerate(tokens):
+        if token.text in CADENCE_WORDS:
+            spans.append((token.start, token.end))
+        elif token.text in CADENCE_LEADS and i + 1 < len(tokens) and tokens[i + 1].text in CADENCE_UNITS:
+            spans.append((token.start, tokens[i + 1].end))
+    return spans

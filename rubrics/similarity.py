@@ -1,0 +1,68 @@
+"""TF-IDF space fitted on a corpus the caller supplies (e.g. the bank's prompts and model answers).
+
+Vectors are sparse dicts (stemmed term -> weight, l2-normalised) computed directly from the
+fitted vocabulary and idf: one answer at a time, sklearn's transform overhead would dominate.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import OrderedDict
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from rubrics.text import stem
+
+_TOKEN = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9/]+\b")
+_REFERENCE_CACHE = 2048
+
+Vector = dict[int, float]
+
+
+def stemmed_words(text: str) -> list[str]:
+    return [stem(w) for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+
+
+class TextSpace:
+    """Cosine similarity in a stemmed, sublinear TF-IDF space; reference vectors are cached."""
+
+    def __init__(self, corpus: list[str]) -> None:
+        documents = [doc for doc in corpus if doc and doc.strip()] or ["answer"]
+        try:
+            vectorizer = TfidfVectorizer(analyzer=stemmed_words, sublinear_tf=True, min_df=1).fit(documents)
+        except ValueError:  # only stop words: an empty space would refuse every answer
+            vectorizer = TfidfVectorizer(analyzer=stemmed_words, sublinear_tf=True, min_df=1).fit(["answer"])
+        self._vocabulary: dict[str, int] = vectorizer.vocabulary_
+        idf = vectorizer.idf_.tolist()
+        self._idf_by_index = idf
+        self._idf = {term: idf[index] for term, index in self._vocabulary.items()}
+        self._unseen_idf = max(idf)
+        self._cache: OrderedDict[str, Vector] = OrderedDict()
+
+    def idf(self, stemmed_word: str) -> float:
+        """How informative a (stemmed) word is in the corpus; unseen words count as rare."""
+        return self._idf.get(stemmed_word, self._unseen_idf)
+
+    def vector(self, text: str) -> Vector:
+        counts: dict[int, int] = {}
+        for term in stemmed_words(text):
+            index = self._vocabulary.get(term)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        weights = {i: (1.0 + math.log(n)) * self._idf_by_index[i] for i, n in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {i: w / norm for i, w in weights.items()}
+
+    def reference_vector(self, text: str) -> Vector:
+        cached = self._cache.get(text)
+        if cached is None:
+            cached = self._cache[text] = self.vector(text)
+            if len(self._cache) > _REFERENCE_CACHE:
+                self._cache.popitem(last=False)
+        return cached
+
+    def similarity(self, answer: Vector, reference: str) -> float:
+        ref = self.reference_vector(reference)
+        small, large = (answer, ref) if len(answer) < len(ref) else (ref, answer)
+        return sum(w * large.get(i, 0.0) for i, w in small.items())

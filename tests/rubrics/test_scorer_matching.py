@@ -1,0 +1,100 @@
+"""Concept matching: offsets, match kinds, negation, and sentences versus bare term lists."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rubrics import Scorer, ScoringContext
+from rubrics.examples import EXAMPLE_MODEL_ANSWER, EXAMPLE_PROMPT, example_rubric
+
+RUBRIC = example_rubric()
+CONTEXT = ScoringContext(prompt=EXAMPLE_PROMPT)
+SCORER = Scorer([EXAMPLE_PROMPT, EXAMPLE_MODEL_ANSWER], structure_model=None)
+
+
+def matches(answer: str) -> list:
+    return SCORER.score(RUBRIC, answer, context=CONTEXT).evidence.concepts
+
+
+def match_for(answer: str, concept: str):
+    found = [m for m in matches(answer) if m.concept == concept]
+    assert found, f"{concept!r} not matched in {answer!r}"
+    return found[0]
+
+
+def test_offsets_point_at_the_matched_text_in_the_original_answer():
+    answer = "First,  we ran a CANARY Release on 5% of traffic.\n\nThen we watched p99 latency closely."
+    for match in matches(answer):
+        assert answer[match.start:match.end] == match.matched_text
+    assert match_for(answer, "canary release").matched_text == "CANARY Release"
+
+
+@settings(max_examples=40, deadline=None)
+@given(prefix=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40),
+       suffix=st.text(max_size=40))
+def test_offsets_survive_arbitrary_surrounding_text(prefix, suffix):
+    answer = f"{prefix} We would do a rollback to the previous model quickly. {suffix}"
+    for match in matches(answer):
+        assert answer[match.start:match.end] == match.matched_text
+
+
+def test_canonical_term_is_an_exact_match():
+    match = match_for("We send traffic through a canary release before everyone.", "canary release")
+    assert match.kind == "exact"
+
+
+def test_inflected_forms_match_by_stem():
+    match = match_for("We monitored data drifts on every feature each day.", "data drift")
+    assert match.kind == "stem"
+
+
+def test_listed_synonyms_and_abbreviations_match_as_synonyms():
+    assert match_for("We compute the PSI of each feature every night.", "data drift").kind == "synonym"
+    match = match_for("An orchestrator runs the retraining every week.", "retraining pipeline")
+    assert match.kind == "synonym"
+
+
+def test_unlisted_misspelling_matches_fuzzily():
+    match = match_for("If anything breaks we do a rolback within a minute.", "rollback")
+    assert match.kind == "fuzzy"
+    assert match.credit < 1.0
+
+
+def test_short_terms_match_exactly_only():
+    concepts = {m.concept for m in matches("We compute the PSU and the A/C ratio every night for the team.")}
+    assert "data drift" not in concepts  # PSU is not PSI
+    assert "A/B test" not in concepts
+
+
+def test_negated_concept_earns_nothing():
+    match = match_for("Honestly, we never monitored data drift on that project at all.", "data drift")
+    assert match.negated
+    assert match.credit == 0
+
+
+def test_negation_stops_at_the_clause_boundary():
+    match = match_for("We did not have a dashboard, but we monitored data drift every week.", "data drift")
+    assert not match.negated
+
+
+def test_not_only_is_not_a_negation():
+    match = match_for("We watched not only accuracy but also latency on every release.", "latency")
+    assert not match.negated
+
+
+def test_a_bare_term_list_earns_less_than_a_sentence():
+    listed = match_for("- canary release\n- rollback\n- data drift", "canary release")
+    sentence = "We start with a canary release on five percent of the traffic."
+    in_sentence = match_for(sentence, "canary release")
+    assert not listed.in_sentence and in_sentence.in_sentence
+    assert listed.credit < in_sentence.credit
+
+
+def test_missed_required_concepts_are_reported_per_criterion():
+    answer = "We start with a canary release on five percent of traffic."
+    result = SCORER.score(RUBRIC, answer, context=CONTEXT)
+    missed = {m.criterion_id: m.concepts for m in result.feedback.missed_required}
+    assert "rollback" in missed["deployment"]
+    assert "canary release" not in missed["deployment"]
+    assert set(missed) == {"deployment", "monitoring", "retraining"}
