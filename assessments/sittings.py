@@ -145,6 +145,12 @@ def open_sitting_includes(session: Session, user_id: str, question_id: str, *, n
     return row is not None
 
 
+def refuse_during_assessment(session: Session, user_id: str, question_id: str, *, now: datetime) -> None:
+    """Practice feedback names the rubric's concepts: none on a question of an assessment in progress."""
+    if open_sitting_includes(session, user_id, question_id, now=now):
+        raise Conflict("You are taking an assessment with this question; practise it after you submit.")
+
+
 def sittings_of_user(scope: OrgScope) -> list[Sitting]:
     if scope.user is None:
         return []

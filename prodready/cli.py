@@ -63,7 +63,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate_cmd = commands.add_parser("migrate", help="upgrade the database schema to the latest version")
     migrate_cmd.set_defaults(handler=_migrate)
+
+    from practice import cli as practice_cli
+
+    practice_cli.register(commands)
+    _register_domain_commands(commands)
     return parser
+
+
+def _register_domain_commands(commands: argparse._SubParsersAction) -> None:
+    """Commands each domain defines: `bank`, `probe`, `sandbox kit|run|runtime` and `worker`."""
+    from question_bank import cli as bank_cli
+    from sandbox import cli_kit, cli_probe, cli_run
+    from sandbox.jobs import cli as worker_cli
+
+    bank_cli.register(commands)
+    cli_probe.register(commands)
+    sandbox_cmd = commands.add_parser("sandbox", help="the hands-on task: starter kits and isolated runs")
+    sandbox_commands = sandbox_cmd.add_subparsers(dest="sandbox_command", metavar="COMMAND", required=True)
+    cli_kit.register(sandbox_commands)
+    cli_run.register(sandbox_commands)
+    cli_run.register_runtime(sandbox_commands)
+    worker_cli.register(commands)
+    from credentials import cli as credentials_cli
+
+    credentials_cli.register(commands)  # verify, rotate-key
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -49,9 +49,84 @@ class Settings(BaseSettings):
     register_rate_limit: str = Field(default="5/minute", description="registrations per client")
     password_time_cost: int = Field(default=3, ge=1, le=10, description="argon2id passes")
     password_memory_kib: int = Field(default=65536, ge=1024, description="argon2id memory per hash, KiB")
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint of the optional LLM second rater; unset: off"
+    )
+    llm_model: str = Field(default="", description="model name for the second rater")
+    llm_api_key: SecretStr | None = Field(default=None, description="bearer key for the second rater")
+    llm_timeout_seconds: float = Field(default=20.0, gt=0, le=300, description="per request to the second rater")
+    llm_disagreement_margin: float = Field(
+        default=15.0, ge=0, le=100, description="score points apart before an answer is flagged for human review"
+    )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
     log_json: bool = Field(default=True, description="JSON log lines (off: human-readable console lines)")
     bank_dir: Path | None = Field(default=None, description="question files; default: the bundled bank")
+    # Sandbox runs as jobs (sandbox/jobs): leases, retries and where workers find things.
+    sandbox_workers: int = Field(
+        default=2, ge=0, le=64, description="in-process run workers when no Redis is set; 0 runs none"
+    )
+    sandbox_queue_name: str = Field(
+        default="prodready-sandbox", min_length=1, max_length=64, description="the Redis queue of sandbox runs"
+    )
+    sandbox_lease_seconds: float = Field(
+        default=60.0, ge=1, le=3600, description="how long a worker's claim on a run lasts without a heartbeat"
+    )
+    sandbox_heartbeat_seconds: float = Field(
+        default=10.0, gt=0, le=600, description="how often a worker extends its lease while a run executes"
+    )
+    sandbox_reap_seconds: float = Field(
+        default=15.0, gt=0, le=3600, description="how often expired leases are reaped and lost runs re-dispatched"
+    )
+    sandbox_max_attempts: int = Field(
+        default=2, ge=1, le=10, description="tries of a run whose worker stopped responding before it fails"
+    )
+    sandbox_run_seconds: float = Field(
+        default=300.0, ge=5, le=3600, description="wall-clock deadline of one run, unpacking to teardown"
+    )
+    sandbox_runtime_dir: Path | None = Field(
+        default=None, description="the prepared sandbox runtime (`prodready sandbox runtime`)"
+    )
+    sandbox_work_root: Path | None = Field(
+        default=None, description="where run directories are made (the sandbox account must reach it)"
+    )
+    sandbox_allow_loopback: bool = Field(
+        default=False, description="let URL-mode runs probe loopback addresses (self-checks); local only"
+    )
+    sandbox_checks: str | None = Field(
+        default=None, description="comma-separated check ids runs are graded by; default: every check"
+    )
+    sandbox_log_bytes: int = Field(
+        default=64 * 1024, ge=1024, le=4 * 1_048_576, description="service output kept per run"
+    )
+    # Credentials, public profiles, the widget and webhooks (credentials/).
+    public_url: str | None = Field(
+        default=None, max_length=300, description="the service's public base URL, used in credential and widget "
+        "links; default: the URL each request came in on"
+    )
+    credential_valid_days: int = Field(
+        default=365, ge=1, le=3650, description="how long an issued credential is valid (and a retired key verifies)"
+    )
+    public_rate_limit: str = Field(default="120/minute", description="public profile and widget requests per client")
+    issuer_admin_org: str | None = Field(
+        default=None, max_length=64, description="slug of the organisation whose admins may rotate the issuer key "
+        "through the API; default: only the CLI can"
+    )
+    webhook_max_attempts: int = Field(default=8, ge=1, le=20, description="tries of a webhook before it is given up")
+    webhook_backoff_seconds: float = Field(
+        default=30.0, gt=0, le=3600, description="wait before the first retry; doubles on each failure"
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="timeout of one webhook request")
+    webhook_poll_seconds: float = Field(default=5.0, gt=0, le=600, description="how often due webhooks are sent")
+    webhook_allow_private: bool = Field(
+        default=False, description="let webhooks reach private and loopback addresses (local testing only)"
+    )
+
+    @model_validator(mode="after")
+    def _heartbeat_inside_lease(self) -> Settings:
+        # A lease that lapses between two heartbeats would let a second worker take a live run.
+        if self.sandbox_heartbeat_seconds * 2 > self.sandbox_lease_seconds:
+            raise ValueError("PRODREADY_SANDBOX_HEARTBEAT_SECONDS must be at most half of the lease")
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -66,8 +141,16 @@ class Settings(BaseSettings):
             problems.append("PRODREADY_COOKIE_SECURE cannot be false")
         if self.password_memory_kib < 19456 or self.password_time_cost < 2:
             problems.append("password hashing below OWASP's argon2id minimum (19 MiB, 2 passes)")
+        if self.llm_base_url and not self.llm_base_url.startswith("https://"):
+            problems.append("PRODREADY_LLM_BASE_URL must use https")
         if self.log_level.upper() == "DEBUG":
             problems.append("PRODREADY_LOG_LEVEL=DEBUG would log request details")
+        if self.sandbox_allow_loopback:
+            problems.append("PRODREADY_SANDBOX_ALLOW_LOOPBACK would let runs probe the platform's own ports")
+        if self.webhook_allow_private:
+            problems.append("PRODREADY_WEBHOOK_ALLOW_PRIVATE would let webhooks reach internal services")
+        if self.public_url and not self.public_url.startswith("https://"):
+            problems.append("PRODREADY_PUBLIC_URL must be https:// (credential ids and widget links)")
         if problems:
             raise ValueError("unsafe production settings: " + "; ".join(problems))
         return self
@@ -85,6 +168,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'prodready.db').resolve()}"
+
+    @property
+    def sandbox_dir(self) -> Path:
+        return self.data_dir / "sandbox"
 
     def signing_key(self) -> str:
         """The configured secret, or one generated once and kept in DATA_DIR (local only)."""

@@ -5,6 +5,7 @@ Every test that uses `db` or `live` runs twice: on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,10 +20,17 @@ from prodready.app import create_app
 from prodready.db import Database
 from prodready.ratelimit import RateLimiter
 from prodready.settings import Settings
+from question_bank.loader import Bank, load_bank
+from question_bank.sync import sync_bank
 from tests.live_server import LiveServer, start_live_server
 from tests.services import require_postgres
 
 BACKENDS = ("sqlite", "postgres")
+
+
+@functools.cache
+def bundled_bank() -> Bank:
+    return load_bank()
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
@@ -81,6 +89,8 @@ def database_url_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
 def migrated_database(request: pytest.FixtureRequest, database_url_factory) -> Iterator[Database]:
     database = Database.from_url(database_url_factory(request.param))
     migrate.upgrade_to_head(database.engine)
+    with database.unit_of_work() as session:
+        sync_bank(session, bundled_bank())
     yield database
     database.dispose()
 
