@@ -15,8 +15,8 @@ from prodready.accounts.service import memberships_of
 from prodready.db import utcnow
 from prodready.errors import Forbidden
 from question_bank.catalog import Catalog, CatalogEntry
+from question_bank.schema import expected_structure
 from question_bank.search import search_questions
-from rubrics.schema import SECTION_TITLES
 
 router = APIRouter(prefix="/questions", tags=["question bank"])
 
@@ -72,10 +72,8 @@ def summary(entry: CatalogEntry) -> QuestionSummary:
 
 def detail(entry: CatalogEntry) -> QuestionDetail:
     q = entry.question
-    structure = q.rubric.structure
-    expected = "STAR (Situation, Task, Action, Result)" if structure.kind == "star" else " → ".join(
-        SECTION_TITLES[s] for s in structure.sections)
-    return QuestionDetail(**summary(entry).model_dump(), prompt=q.prompt, task=q.task, expected_structure=expected)
+    return QuestionDetail(**summary(entry).model_dump(), prompt=q.prompt, task=q.task,
+                          expected_structure=expected_structure(q))
 
 
 @router.get("", response_model=QuestionPage)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import datetime
 from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, BackgroundTasks, File, Form, Header, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from api.deps import PrincipalDep, SessionDep, SettingsDep
-from prodready.errors import InvalidInput, NotFound
-from prodready.settings import Settings
+from prodready.errors import NotFound
 from sandbox.jobs import count_run_status, service, uploads
 from sandbox.kit_archive import kit_zip, task_summary
 from sandbox.models import RunMode, RunStatus, SandboxRun
-from sandbox.safe_http import refusal_reason
+from sandbox.target_url import check_target_url
 from sandbox.tasks import get_task, task_ids
 
 router = APIRouter(prefix="/sandbox", tags=["sandbox"])
@@ -85,23 +82,6 @@ def _accepted(request: Request, response: Response, background: BackgroundTasks,
     return _out(created.run, RunDetail)
 
 
-def _check_url(url: str, settings: Settings) -> str:
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise InvalidInput(f"Not a valid URL: {exc}") from exc
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise InvalidInput("Give the http:// or https:// URL of your deployed service.")
-    try:
-        literal = ipaddress.ip_address(parsed.host)
-    except ValueError:
-        return url  # names are resolved and checked when the run executes (DNS may change until then)
-    allow_loopback = settings.sandbox_allow_loopback and not settings.is_production
-    if (reason := refusal_reason(literal, allow_loopback=allow_loopback)) is not None:
-        raise InvalidInput(f"{parsed.host} is {reason}; only public addresses are probed.")
-    return url
-
-
 @router.get("/tasks", response_model=list[TaskOut])
 def list_tasks(request: Request) -> list[TaskOut]:
     out = []
@@ -126,7 +106,7 @@ def task_kit(task_id: str) -> Response:
 def create_url_run(body: UrlRunIn, request: Request, response: Response, background: BackgroundTasks,
                    session: SessionDep, principal: PrincipalDep, settings: SettingsDep,
                    idempotency_key: IdempotencyKey = None) -> Any:
-    url = _check_url(body.url, settings)
+    url = check_target_url(body.url, settings)
     new = service.NewRun(task_id=body.task, mode=RunMode.URL, target_url=url, org=body.org)
     created = service.create_run(session, principal.user, new, idempotency_key=idempotency_key)
     return _accepted(request, response, background, created)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from rubrics.schema import Rubric
+from rubrics.schema import SECTION_TITLES, Rubric
 
 Kind = Literal["behavioral", "technical", "case", "sandbox"]
 Stage = Literal[
@@ -99,3 +99,11 @@ class Question(BaseModel):
         if kind is not None and kind != "sandbox" and task:
             raise ValueError("only sandbox questions name a task")
         return task
+
+
+def expected_structure(question: Question) -> str:
+    """The structure a strong answer takes, as shown to candidates before they answer."""
+    structure = question.rubric.structure
+    if structure.kind == "star":
+        return "STAR (Situation, Task, Action, Result)"
+    return " → ".join(SECTION_TITLES[s] for s in structure.sections)

@@ -14,9 +14,8 @@ from starlette.responses import Response
 
 from practice.service import attempts_of
 from question_bank.catalog import Catalog
-from question_bank.schema import KINDS, LEVELS, STAGES, Question
+from question_bank.schema import KINDS, LEVELS, STAGES, expected_structure
 from question_bank.search import search_questions
-from rubrics.schema import SECTION_TITLES
 from web.deps import PageSessionDep, VisitorDep
 from web.templating import render, render_fragment
 
@@ -35,13 +34,6 @@ def page_catalog(request: Request, session: PageSessionDep) -> Catalog:
 
 
 CatalogDep = Annotated[Catalog, Depends(page_catalog)]
-
-
-def expected_structure(question: Question) -> str:
-    structure = question.rubric.structure
-    if structure.kind == "star":
-        return "STAR (Situation, Task, Action, Result)"
-    return " → ".join(SECTION_TITLES[s] for s in structure.sections)
 
 
 def all_tags(catalog: Catalog) -> list[str]:

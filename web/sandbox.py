@@ -6,20 +6,17 @@ Built on the same `sandbox.jobs.service` functions as `/api/v1/sandbox/...` (the
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from starlette.responses import Response
 
 from prodready.errors import InvalidInput, NotFound, PayloadTooLarge
-from prodready.settings import Settings
 from sandbox.jobs import count_run_status, service, uploads
 from sandbox.kit_archive import task_summary
 from sandbox.models import FINISHED, RunMode, RunStatus, SandboxRun
-from sandbox.safe_http import refusal_reason
+from sandbox.target_url import check_target_url
 from sandbox.tasks import get_task, task_ids
 from web import htmx
 from web.deps import CurrentOrgDep, PagePrincipalDep, PageSessionDep, PageSettingsDep
@@ -46,21 +43,6 @@ def _task_page(request: Request, task_id: str, *, errors: list[str] | None = Non
         "idempotency_key": secrets.token_urlsafe(16),
     }
     return render(request, "sandbox/task.html", context, status_code=status_code)
-
-
-def _check_url(url: str, settings: Settings) -> str:
-    """A first check for a quick answer; the run resolves and checks every address again when it dials."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput("Give the http:// or https:// URL of your deployed service.")
-    try:
-        literal = ipaddress.ip_address(parts.hostname)
-    except ValueError:
-        return url.strip()
-    allow_loopback = settings.sandbox_allow_loopback and not settings.is_production
-    if (reason := refusal_reason(literal, allow_loopback=allow_loopback)) is not None:
-        raise InvalidInput(f"{parts.hostname} is {reason}; only public addresses are probed.")
-    return url.strip()
 
 
 def _accepted(request: Request, background: BackgroundTasks, created: service.Created) -> Response:
@@ -93,7 +75,7 @@ def submit_url(
 ) -> Response:
     _task(task_id)
     try:
-        target = _check_url(url, settings)
+        target = check_target_url(url, settings)
     except InvalidInput as exc:
         return _task_page(request, task_id, errors=[exc.detail], url=url, status_code=422)
     new = service.NewRun(task_id=task_id, mode=RunMode.URL, target_url=target, org=org.id if org else None)
