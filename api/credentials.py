@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import AdminScope, LimiterDep, PrincipalDep, SessionDep, SettingsDep
 from api.questions import CatalogDep
-from credentials import issuing, keys, publishing, vc
+from credentials import issuing, keys, vc
 from credentials.profile import ProfileCache
 from credentials.verify import verify_token
 from credentials.webhooks import emit_to_consenting_orgs
@@ -80,12 +80,7 @@ def issue_credential(body: IssueIn, principal: PrincipalDep, session: SessionDep
                      cache: ProfileCacheDep, issuer: IssuerDep) -> CredentialOut:
     """Issue yourself an Open Badges 3.0 credential (a signed VC-JWT) for your overall level or one area."""
     profile = cache.get(session, catalog, principal.user.id)
-    publication = publishing.ensure_publication(session, principal.user.id)
-    record = issuing.issue(session, issuer, principal.user, profile,
-                           f"urn:prodready:candidate:{publication.public_id}", body.skill)
-    emit_to_consenting_orgs(session, principal.user.id, "credential.issued",
-                            {"credential_id": record.id, "skill": record.skill, "level": record.level,
-                             "score": record.score, "valid_until": record.valid_until.isoformat()})
+    record = issuing.issue_for_candidate(session, issuer, principal.user, profile, body.skill)
     return _credential_out(record)
 
 

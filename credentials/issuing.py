@@ -113,3 +113,16 @@ def local_status_source(session: Session, base_url: str):  # noqa: ANN201 - a St
         return status.encode_list(status.revoked_indexes(session, list_id))
 
     return lookup
+
+
+def issue_for_candidate(session: Session, issuer: Issuer, user: User, profile: SkillProfile,
+                        skill: str) -> IssuedCredential:
+    """Issue a credential to the candidate, and tell the organisations they consented to."""
+    from credentials import publishing, webhooks
+
+    publication = publishing.ensure_publication(session, user.id)
+    record = issue(session, issuer, user, profile, f"urn:prodready:candidate:{publication.public_id}", skill)
+    webhooks.emit_to_consenting_orgs(session, user.id, "credential.issued", {
+        "credential_id": record.id, "skill": record.skill, "level": record.level, "score": record.score,
+        "valid_until": record.valid_until.isoformat()})
+    return record

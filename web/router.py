@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web import admin, assessments, assessments_take, auth, bank, home, practice, progress, review, sandbox
+from web import admin, assessments, assessments_take, auth, bank, home, practice, profile, progress, review, sandbox
 
 
 def build_page_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
-    for module in (home, auth, bank, practice, progress, sandbox, assessments, assessments_take, review, admin):
+    pages = (home, auth, bank, practice, progress, profile, sandbox, assessments, assessments_take, review, admin)
+    for module in pages:
         router.include_router(module.router)
     return router
