@@ -1,4 +1,5 @@
-"""Demo data for `prodready serve --demo`: an organisation and one user per role.
+"""Demo data for `prodready serve --demo`: an organisation, one user per role, and a
+candidate with practice history and a published profile, so every page has something to show.
 
 Idempotent: running it again leaves existing demo rows as they are.
 """
@@ -42,4 +43,38 @@ def seed_demo(database: Database) -> list[str]:
             if member is None:
                 session.add(Membership(user_id=user.id, org_id=org.id, role=role))
         session.flush()
+    _practice_history(database, DEMO_USERS[0][0])
     return [email for email, _, _ in DEMO_USERS]
+
+
+# The demo candidate's history: the bank's own calibration answers, so the scores are real.
+DEMO_PRACTICE = (
+    ("offline-model-to-production", 3),
+    ("offline-model-to-production", 5),
+    ("data-drift-vs-concept-drift", 3),
+    ("explain-production-constraint-to-stakeholders", 5),
+)
+
+
+def _practice_history(database: Database, email: str) -> None:
+    from credentials import publishing
+    from practice.models import Attempt
+    from practice.scoring import ScoringService
+    from practice.service import create_attempt
+    from question_bank.catalog import CatalogCache
+
+    with database.unit_of_work() as session:
+        user = service.find_user_by_email(session, email)
+        if user is None or session.exec(select(Attempt.id).where(Attempt.user_id == user.id)).first():
+            return
+        catalog = CatalogCache().get(session)
+        scoring = ScoringService()
+        for question_id, band in DEMO_PRACTICE:
+            entry = catalog.get(question_id)
+            if entry is None:
+                continue
+            answer = next((c.answer for c in entry.question.calibration if c.band == band), None)
+            if answer:
+                create_attempt(session, catalog=catalog, scoring=scoring, user=user, question_id=question_id,
+                               answer=answer)
+        publishing.publish(session, user, detail="areas", embed_org_ids=[])

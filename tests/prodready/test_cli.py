@@ -85,6 +85,10 @@ def test_serve_creates_and_migrates_sqlite_in_the_data_dir(tmp_path):
         login = httpx.post(f"{base}/api/v1/auth/login",
                            json={"email": "candidate@demo.prodready.dev", "password": "prodready-demo"})
         assert login.status_code == 200
+        # the demo candidate has a practice history and a published profile to look at
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        assert len(httpx.get(f"{base}/api/v1/attempts", headers=headers).json()) == 4
+        assert httpx.get(f"{base}/api/v1/profile", headers=headers).json()["publication"]["published"]
     finally:
         _stop(process)
 
