@@ -79,6 +79,9 @@ def bwrap_argv(
     ]
     for optional in ("/etc/ld.so.cache", "/etc/localtime"):
         argv += ["--ro-bind-try", optional, optional]
+    # The private /tmp comes before the runtime's bind: a runtime that lives under the host's /tmp
+    # (a checkout there) would otherwise be hidden by it.
+    argv += ["--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
     runtime = spec.runtime
     argv += ["--ro-bind", runtime.path, runtime.path]
     if not Path(runtime.base_prefix).is_relative_to("/usr"):
@@ -94,10 +97,6 @@ def bwrap_argv(
         "/proc",
         "--dev",
         "/dev",
-        "--size",
-        str(limits.tmp_bytes),
-        "--tmpfs",
-        "/tmp",
         "--remount-ro",
         "/",  # the root bwrap builds is a tmpfs: no writes outside /tmp and the run dir
         "--chdir",
