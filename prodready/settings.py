@@ -149,8 +149,9 @@ class Settings(BaseSettings):
             problems.append("PRODREADY_SANDBOX_ALLOW_LOOPBACK would let runs probe the platform's own ports")
         if self.webhook_allow_private:
             problems.append("PRODREADY_WEBHOOK_ALLOW_PRIVATE would let webhooks reach internal services")
-        if self.public_url and not self.public_url.startswith("https://"):
-            problems.append("PRODREADY_PUBLIC_URL must be https:// (credential ids and widget links)")
+        if not (self.public_url or "").startswith("https://"):
+            # Credential ids and links must not follow whatever Host header a request carries.
+            problems.append("PRODREADY_PUBLIC_URL must be set to the https:// address of the service")
         if problems:
             raise ValueError("unsafe production settings: " + "; ".join(problems))
         return self

@@ -40,6 +40,8 @@ def test_environment_variables_are_read_with_the_prefix(tmp_path, monkeypatch):
         ({"secret_key": GOOD_SECRET, "cookie_secure": False}, "PRODREADY_COOKIE_SECURE cannot be false"),
         ({"secret_key": GOOD_SECRET, "log_level": "debug"}, "DEBUG"),
         ({"secret_key": GOOD_SECRET, "password_memory_kib": 1024}, "argon2id minimum"),
+        ({"secret_key": GOOD_SECRET}, "PRODREADY_PUBLIC_URL must be set"),
+        ({"secret_key": GOOD_SECRET, "public_url": "http://prodready.example.com"}, "PRODREADY_PUBLIC_URL"),
     ],
 )
 def test_production_refuses_unsafe_values(tmp_path, overrides, message):
@@ -48,7 +50,8 @@ def test_production_refuses_unsafe_values(tmp_path, overrides, message):
 
 
 def test_production_with_safe_values_uses_secure_cookies(tmp_path):
-    settings = Settings(environment="production", data_dir=tmp_path, secret_key=GOOD_SECRET)
+    settings = Settings(environment="production", data_dir=tmp_path, secret_key=GOOD_SECRET,
+                        public_url="https://prodready.example.com")
     assert settings.secure_cookies is True
     assert settings.signing_key() == GOOD_SECRET
     assert not (tmp_path / "secret_key").exists()

@@ -15,7 +15,7 @@ from sandbox.models import RunStatus
 from tests.conftest import TEST_SECRET, make_settings
 
 PRODUCTION = {"environment": "production", "secret_key": TEST_SECRET, "password_time_cost": 2,
-              "password_memory_kib": 19456}
+              "password_memory_kib": 19456, "public_url": "https://prodready.example.com"}
 
 
 def test_production_refuses_loopback_probes(tmp_path):
