@@ -28,10 +28,10 @@ def browser(live, person):
     return client, token
 
 
-def build_and_invite(client, token, org, *, blind=False) -> tuple[str, str]:
+def build_and_invite(client, token, org, *, blind=False, sandbox=False) -> tuple[str, str]:
     created = client.post(f"/orgs/{org.slug}/assessments", data={
         "csrf_token": token, "title": "Screen <b>one</b>", "question_ids": [QUESTION], "time_limit_minutes": "30",
-        **({"blind_review": "1"} if blind else {})})
+        **({"blind_review": "1"} if blind else {}), **({"sandbox_task": "churn-deploy"} if sandbox else {})})
     assert created.status_code == 303, created.text
     detail_url = created.headers["location"]
     assert client.post(detail_url + "/publish", data={"csrf_token": token}).status_code == 303
@@ -76,6 +76,21 @@ class TestTakingPages:
         stranger, stoken = browser(live, people["rater"])
         used = stranger.get(f"/invitations/{invite}")
         assert used.status_code == 409 and "already been used" in visible_text(used.text)
+
+    def test_the_hands_on_task_opens_in_the_organisations_context(self, live, org_people):
+        org, people = org_people
+        interviewer, token = browser(live, people["admin"])
+        _detail, invite = build_and_invite(interviewer, token, org, sandbox=True)
+        candidate, ctoken = browser(live, people["candidate"])
+        sitting_url = candidate.post(f"/invitations/{invite}", data={"csrf_token": ctoken}).headers["location"]
+        page = candidate.get(sitting_url).text
+        assert "Hands-on task: churn-deploy" in page
+        assert 'name="next" value="/sandbox/tasks/churn-deploy"' in page and f'value="{org.slug}"' in page
+        chosen = candidate.post("/account/context", data={"csrf_token": ctoken, "org": org.slug,
+                                                          "next": "/sandbox/tasks/churn-deploy"})
+        assert chosen.status_code == 303 and chosen.headers["location"] == "/sandbox/tasks/churn-deploy"
+        task = candidate.get("/sandbox/tasks/churn-deploy")  # the client keeps the context cookie
+        assert task.status_code == 200
 
     def test_saving_without_the_csrf_token_is_refused(self, live, org_people):
         org, people = org_people
