@@ -13,25 +13,7 @@ from rubrics.llm_async import AsyncLLMRater
 from rubrics.llm_config import LLMRaterConfig
 from rubrics.llm_rater import LLMRater
 from tests.rubrics.llm_cases import ANSWER, QUESTION, RUBRIC, make_rater
-from tests.rubrics.llm_server import API_KEY, MODEL, ChatServer, Reply, error, rating
-
-
-@pytest.fixture(scope="module")
-def server():
-    chat = ChatServer().start()
-    yield chat
-    chat.stop()
-
-
-@pytest.fixture
-def chat(server):
-    server.reset()
-    return server
-
-
-@pytest.fixture
-def sleeps():
-    return []
+from tests.rubrics.llm_server import API_KEY, MODEL, Reply, error, rating
 
 
 def test_good_reply_that_agrees(chat, sleeps):
