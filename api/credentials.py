@@ -14,7 +14,6 @@ from api.questions import CatalogDep
 from credentials import issuing, keys, vc
 from credentials.profile import ProfileCache
 from credentials.verify import verify_token
-from credentials.webhooks import emit_to_consenting_orgs
 from prodready.errors import NotFound
 from prodready.settings import Settings
 
@@ -103,12 +102,7 @@ def verify_credential(body: VerifyIn, session: SessionDep, issuer: IssuerDep, re
 @router.post("/credentials/{credential_id}/revoke", response_model=CredentialOut)
 def revoke_credential(credential_id: str, principal: PrincipalDep, session: SessionDep) -> CredentialOut:
     """Revoke one of your credentials: its status-list bit is set and verifiers refuse it."""
-    record = issuing.own_credential(session, principal.user.id, credential_id)
-    was_active = record.revoked_at is None
-    issuing.revoke(session, record)
-    if was_active:
-        emit_to_consenting_orgs(session, principal.user.id, "credential.revoked",
-                                {"credential_id": record.id, "skill": record.skill})
+    record, _newly = issuing.revoke_for_candidate(session, principal.user.id, credential_id)
     return _credential_out(record)
 
 

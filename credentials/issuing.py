@@ -90,6 +90,20 @@ def revoke(session: Session, record: IssuedCredential) -> IssuedCredential:
     return record
 
 
+def revoke_for_candidate(session: Session, user_id: str, credential_id: str) -> tuple[IssuedCredential, bool]:
+    """Revoke one of the candidate's own credentials (anyone else's is a 404) and tell the organisations they
+    consented to; `(record, newly)`, where `newly` is False when it was already revoked (nothing changes)."""
+    from credentials import webhooks
+
+    record = own_credential(session, user_id, credential_id)
+    newly = record.revoked_at is None
+    revoke(session, record)
+    if newly:
+        webhooks.emit_to_consenting_orgs(session, user_id, "credential.revoked",
+                                         {"credential_id": record.id, "skill": record.skill})
+    return record, newly
+
+
 def signed_status_list(session: Session, issuer: Issuer, list_id: str) -> str:
     if not status.list_exists(session, list_id):
         raise NotFound("No such status list.")

@@ -1,6 +1,8 @@
 """The candidate's skill profile: what to publish, who may embed it, credentials and consents.
 
 Built by the same domain functions as `GET/PUT/DELETE /api/v1/profile...` and `/api/v1/credentials`.
+Revoking a credential asks first (a page with the credential and a confirming form; no JavaScript
+needed), then revokes it as `POST /api/v1/credentials/{id}/revoke` does and says so on the profile.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from credentials import consent, issuing, publishing
+from credentials.models import IssuedCredential
 from credentials.profile import AREA_LABELS, ProfileCache
 from prodready.accounts.service import memberships_of
+from prodready.db import utcnow
 from prodready.errors import InvalidInput, NotFound
 from web import htmx
 from web.bank import CatalogDep
@@ -32,7 +36,7 @@ def _base_url(request: Request, settings) -> str:  # noqa: ANN001
 
 
 def _page(request: Request, principal, session, catalog, settings, *, errors=(), status: int = 200,  # noqa: ANN001
-          issued: str | None = None) -> Response:
+          issued: str | None = None, revoked: IssuedCredential | None = None) -> Response:
     user_id = principal.user.id
     publication = publishing.publication_of(session, user_id)
     context = {
@@ -43,16 +47,24 @@ def _page(request: Request, principal, session, catalog, settings, *, errors=(),
         if publication and publication.published else None,
         "orgs": [org for _m, org in memberships_of(session, user_id)],
         "consents": {c.org_id: c for c, _org in consent.consents_of(session, user_id) if c.withdrawn_at is None},
-        "credentials": issuing.credentials_of(session, user_id),
-        "areas": AREA_LABELS, "errors": list(errors), "issued": issued,
+        "credentials": issuing.credentials_of(session, user_id), "now": utcnow(),
+        "areas": AREA_LABELS, "errors": list(errors), "issued": issued, "revoked": revoked,
     }
     return render(request, "profile/index.html", context, status_code=status)
 
 
 @router.get("/profile")
 def profile_page(request: Request, principal: PagePrincipalDep, session: PageSessionDep, catalog: CatalogDep,
-                 settings: PageSettingsDep) -> Response:
-    return _page(request, principal, session, catalog, settings)
+                 settings: PageSettingsDep, revoked: str = "") -> Response:
+    # After a revocation the redirect names the credential, to confirm it; only the owner's own, revoked one.
+    record = None
+    if revoked:
+        try:
+            record = issuing.own_credential(session, principal.user.id, revoked[:32])
+        except NotFound:
+            record = None
+    return _page(request, principal, session, catalog, settings,
+                 revoked=record if record is not None and record.revoked_at is not None else None)
 
 
 @router.post("/profile/publish")
@@ -90,3 +102,28 @@ def issue_credential(request: Request, principal: PagePrincipalDep, session: Pag
     except (InvalidInput, NotFound) as exc:
         return _page(request, principal, session, catalog, settings, errors=[exc.detail], status=422)
     return _page(request, principal, session, catalog, settings, issued=record.id)
+
+
+def _confirm_page(request: Request, record: IssuedCredential) -> Response:
+    return render(request, "profile/revoke.html", {"title": "Revoke a credential", "credential": record,
+                                                   "areas": AREA_LABELS, "now": utcnow()},
+                  headers={"Cache-Control": "no-store"})
+
+
+@router.get("/profile/credentials/{credential_id}/revoke")
+def revoke_page(credential_id: str, request: Request, principal: PagePrincipalDep,
+                session: PageSessionDep) -> Response:
+    """The confirmation step: which credential, and what revoking it means. Anyone else's is a 404."""
+    return _confirm_page(request, issuing.own_credential(session, principal.user.id, credential_id[:32]))
+
+
+@router.post("/profile/credentials/{credential_id}/revoke")
+def revoke_credential(credential_id: str, request: Request, principal: PagePrincipalDep, session: PageSessionDep,
+                      confirm: Annotated[str, Form(max_length=8)] = "") -> Response:
+    """The profile's Revoke button asks first; the confirmation page's button (`confirm=yes`) revokes.
+
+    Revoking twice changes nothing. Anyone else's credential is a 404, asked or confirmed."""
+    if confirm != "yes":
+        return _confirm_page(request, issuing.own_credential(session, principal.user.id, credential_id[:32]))
+    record, _newly = issuing.revoke_for_candidate(session, principal.user.id, credential_id[:32])
+    return htmx.redirect(request, f"/profile?revoked={record.id}#credentials-heading")
