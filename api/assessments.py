@@ -131,7 +131,9 @@ class InvitationIn(BaseModel):
 
 class InvitationOut(BaseModel):
     id: str
-    email: str
+    email: str | None = Field(description="who it was sent to; null in blind review unless you are an admin")
+    candidate: str | None = Field(
+        default=None, description="in blind review, for everyone but admins: 'Candidate N' once the link was opened")
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None
@@ -147,7 +149,8 @@ class NewInvitationOut(InvitationOut):
 
 def invitation_out(status: invitations.InvitationStatus) -> InvitationOut:
     inv, sitting = status.invitation, status.sitting
-    return InvitationOut(id=inv.id, email=inv.email, created_at=inv.created_at, expires_at=inv.expires_at,
+    return InvitationOut(id=inv.id, email=status.email, candidate=status.blind_label,
+                         created_at=inv.created_at, expires_at=inv.expires_at,
                          used_at=inv.used_at, state=status.state, sitting_id=sitting.id if sitting else None,
                          submitted_at=sitting.submitted_at if sitting else None)
 
@@ -158,7 +161,7 @@ def invite(assessment_id: str, body: InvitationIn, scope: InterviewerScope, at: 
            request: Request) -> NewInvitationOut:
     invitation, token = invitations.create_invitation(scope, assessment_id, email=body.email, now=at,
                                                       valid_days=body.valid_days)
-    out = invitation_out(invitations.InvitationStatus(invitation, None))
+    out = invitation_out(invitations.InvitationStatus(invitation, None))  # the creator just typed the email
     return NewInvitationOut(**out.model_dump(), link=str(request.base_url).rstrip("/") + f"/invitations/{token}",
                             token=token)
 

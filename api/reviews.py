@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
@@ -11,6 +12,7 @@ from pydantic import BaseModel, Field
 from api.deps import InterviewerScope
 from api.questions import CatalogDep
 from assessments import bank_calibration, calibration, export, review
+from assessments.hands_on import HandsOnRun
 from assessments.review import MAX_COMMENT_CHARS
 
 router = APIRouter(tags=["review"])
@@ -25,17 +27,44 @@ class QueueAnswerOut(BaseModel):
     ratings: int
 
 
+class CheckOutcomeOut(BaseModel):
+    id: str
+    title: str
+    verdict: str = Field(description="pass, partial, fail or could_not_run")
+    passed: bool
+
+
+class HandsOnOut(BaseModel):
+    run_id: str | None = Field(description="the sandbox run; withheld (null) in blind review")
+    task_id: str
+    status: str
+    verdict: str | None
+    score: float | None
+    runs: int = Field(description="how many runs the candidate made for the sitting; this is the latest")
+    created_at: datetime
+    finished_at: datetime | None
+    error: str | None = Field(description="why the run failed; withheld (null) in blind review")
+    checks: list[CheckOutcomeOut]
+
+
+def hands_on_out(run: HandsOnRun | None) -> HandsOnOut | None:
+    return HandsOnOut(**run.as_dict()) if run is not None else None
+
+
 class QueueRowOut(BaseModel):
     sitting_id: str
     candidate: str = Field(description="name and email, or 'Candidate N' in blind review")
     answers: list[QueueAnswerOut]
+    hands_on: HandsOnOut | None = Field(
+        default=None, description="the latest sandbox run for the sitting, when the assessment has a hands-on task")
 
 
 @router.get("/orgs/{org}/assessments/{assessment_id}/review", response_model=list[QueueRowOut])
 def review_queue(assessment_id: str, scope: InterviewerScope) -> list[QueueRowOut]:
     """Submitted sittings to review; in blind review shuffled in an order of your own."""
     return [QueueRowOut(sitting_id=row.sitting_id, candidate=row.label,
-                        answers=[QueueAnswerOut(**asdict(a)) for a in row.answers])
+                        answers=[QueueAnswerOut(**asdict(a)) for a in row.answers],
+                        hands_on=hands_on_out(row.hands_on))
             for row in review.review_queue(scope, assessment_id)]
 
 
@@ -62,6 +91,8 @@ class AnswerReviewOut(BaseModel):
     mine: RatingOut | None
     others: list[RatingOut] | None = Field(description="the other raters' ratings, once you have rated")
     ratings: int
+    hands_on: HandsOnOut | None = Field(
+        default=None, description="the candidate's latest sandbox run for the sitting, when the assessment has one")
 
 
 def review_out(view: review.AnswerReview) -> AnswerReviewOut:
@@ -75,7 +106,7 @@ def review_out(view: review.AnswerReview) -> AnswerReviewOut:
         mine=RatingOut(rater="you", band=mine.band, criterion_bands=dict(mine.criterion_bands),
                        comment=mine.comment) if mine else None,
         others=[RatingOut(**asdict(o)) for o in view.others] if view.others is not None else None,
-        ratings=view.ratings,
+        ratings=view.ratings, hands_on=hands_on_out(view.hands_on),
     )
 
 

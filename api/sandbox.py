@@ -7,9 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Header, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 
+from api.assessments import NowDep
 from api.deps import PrincipalDep, SessionDep, SettingsDep
-from prodready.errors import NotFound
+from assessments import hands_on
+from prodready.accounts.models import User
+from prodready.accounts.scope import member_scope
+from prodready.errors import InvalidInput, NotFound
 from sandbox.jobs import count_run_status, service, uploads
 from sandbox.kit_archive import kit_zip, task_summary
 from sandbox.models import RunMode, RunStatus, SandboxRun
@@ -32,6 +37,10 @@ class UrlRunIn(BaseModel):
     task: str = Field(max_length=64)
     url: str = Field(max_length=2048, description="base URL of the candidate's deployed service")
     org: str | None = Field(default=None, max_length=64, description="attach the run to this organisation")
+    sitting_id: str | None = Field(
+        default=None, max_length=32,
+        description="your open assessment sitting this run counts for; without it, a run attached to an "
+                    "organisation counts for your open sitting there whose assessment includes the task")
 
 
 class RunOut(BaseModel):
@@ -45,6 +54,7 @@ class RunOut(BaseModel):
     archive_sha256: str | None
     archive_bytes: int | None
     org_id: str | None
+    sitting_id: str | None = Field(description="the assessment sitting the run counts for, if any")
     user_id: str
     attempts: int
     error: str | None
@@ -65,6 +75,18 @@ def _out(run: SandboxRun, model: type[RunOut] = RunOut) -> Any:
     # read the columns directly: loaded rows hold plain strings where the model declares enums
     values = {name: getattr(run, name) for name in model.model_fields if name != "task"}
     return model(**values, task=run.task_id)
+
+
+def _for_sitting(session: Session, user: User, task: str, org: str | None, sitting_id: str | None,
+                 at: datetime) -> tuple[str | None, str | None]:
+    """(organisation, sitting) of a new run: a run for an assessment belongs to the assessment's organisation."""
+    org_id = member_scope(session, user, org).org.id if org else None  # 404 first for a non-member
+    sitting = hands_on.sitting_for_run(session, user, task_id=task, org_id=org_id, sitting_id=sitting_id, now=at)
+    if sitting is None:
+        return org, None
+    if org_id is not None and sitting.org_id != org_id:
+        raise InvalidInput("That assessment sitting is in another organisation; name its organisation or none.")
+    return org or sitting.org_id, sitting.id
 
 
 def _count(request: Request, status: str) -> None:
@@ -104,10 +126,11 @@ def task_kit(task_id: str) -> Response:
 
 @router.post("/runs", status_code=201, response_model=RunDetail)
 def create_url_run(body: UrlRunIn, request: Request, response: Response, background: BackgroundTasks,
-                   session: SessionDep, principal: PrincipalDep, settings: SettingsDep,
+                   session: SessionDep, principal: PrincipalDep, settings: SettingsDep, at: NowDep,
                    idempotency_key: IdempotencyKey = None) -> Any:
     url = check_target_url(body.url, settings)
-    new = service.NewRun(task_id=body.task, mode=RunMode.URL, target_url=url, org=body.org)
+    org, sitting_id = _for_sitting(session, principal.user, body.task, body.org, body.sitting_id, at)
+    new = service.NewRun(task_id=body.task, mode=RunMode.URL, target_url=url, org=org, sitting_id=sitting_id)
     created = service.create_run(session, principal.user, new, idempotency_key=idempotency_key)
     return _accepted(request, response, background, created)
 
@@ -115,16 +138,19 @@ def create_url_run(body: UrlRunIn, request: Request, response: Response, backgro
 @router.post("/runs/archive", status_code=201, response_model=RunDetail)
 def create_archive_run(
     request: Request, response: Response, background: BackgroundTasks, session: SessionDep,
-    principal: PrincipalDep, settings: SettingsDep,
+    principal: PrincipalDep, settings: SettingsDep, at: NowDep,
     task: Annotated[str, Form(max_length=64)], file: Annotated[UploadFile, File(description="the project archive")],
-    org: Annotated[str | None, Form(max_length=64)] = None, idempotency_key: IdempotencyKey = None,
+    org: Annotated[str | None, Form(max_length=64)] = None,
+    sitting_id: Annotated[str | None, Form(max_length=32)] = None, idempotency_key: IdempotencyKey = None,
 ) -> Any:
+    org, sitting_id = _for_sitting(session, principal.user, task, org, sitting_id, at)
     uploads_dir = settings.sandbox_dir / "uploads"
     stored = uploads.store_upload(file.file, file.filename, uploads_dir=uploads_dir,
                                   max_bytes=settings.max_upload_bytes)
     try:
         new = service.NewRun(task_id=task, mode=RunMode.ARCHIVE, archive_sha256=stored.sha256,
-                             archive_bytes=stored.size, archive_suffix=stored.suffix, org=org)
+                             archive_bytes=stored.size, archive_suffix=stored.suffix, org=org,
+                             sitting_id=sitting_id)
         created = service.create_run(session, principal.user, new, idempotency_key=idempotency_key)
         if created.new:
             uploads.keep(stored, settings.data_dir / (created.run.archive_path or ""))

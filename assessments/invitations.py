@@ -3,6 +3,9 @@
 The link carries a random token; only its hash is stored. Opening it signed
 in starts the sitting and binds it to that person; the same person opening it
 again resumes, anyone else is refused.
+
+In blind review the list of invitations shows emails only to the organisation's
+admins (see `shows_emails`); everyone else reviewing sees the blind label.
 """
 
 from __future__ import annotations
@@ -24,16 +27,47 @@ DEFAULT_VALID_DAYS = 7
 MAX_VALID_DAYS = 90
 
 
+NOT_OPENED = "Not opened yet"
+
+
+def shows_emails(scope: OrgScope, assessment: Assessment) -> bool:
+    """Whether this person sees invitees' emails in the list of invitations.
+
+    Blind review hides identities from the raters, and interviewers are the raters: their list shows the
+    blind label ("Candidate N", the label of the review queue) instead of an email, or that the link has
+    not been opened yet. Admins manage the organisation's invitations (who was asked, who has not started,
+    whom to ask again), so they keep seeing emails; the list never puts an email beside a blind label.
+    API keys act with interviewer rights, so they see labels too. Without blind review everyone sees emails.
+    """
+    return not assessment.blind_review or scope.role == Role.ADMIN
+
+
 @dataclass(frozen=True)
 class InvitationStatus:
     invitation: Invitation
     sitting: Sitting | None
+    show_email: bool = True
 
     @property
     def state(self) -> str:
         if self.sitting is not None:
             return "finished" if self.sitting.submitted_at else "started"
         return "invited"
+
+    @property
+    def email(self) -> str | None:
+        return self.invitation.email if self.show_email else None
+
+    @property
+    def blind_label(self) -> str | None:
+        """'Candidate N' once the link was opened; only given where the email is hidden."""
+        if self.show_email or self.sitting is None:
+            return None
+        return f"Candidate {self.sitting.number}"
+
+    @property
+    def who(self) -> str:
+        return self.email or self.blind_label or NOT_OPENED
 
 
 def create_invitation(scope: OrgScope, assessment_id: str, *, email: str, now: datetime,
@@ -58,14 +92,15 @@ def create_invitation(scope: OrgScope, assessment_id: str, *, email: str, now: d
 
 
 def invitation_statuses(scope: OrgScope, assessment_id: str) -> list[InvitationStatus]:
-    get_assessment(scope, assessment_id)
+    assessment = get_assessment(scope, assessment_id)
+    show_email = shows_emails(scope, assessment)
     rows = scope.session.exec(
         scope.select(Invitation).where(Invitation.assessment_id == assessment_id)
         .order_by(Invitation.created_at)  # type: ignore[arg-type]
     ).all()
     sittings = {s.invitation_id: s for s in scope.session.exec(
         scope.select(Sitting).where(Sitting.assessment_id == assessment_id)).all()}
-    return [InvitationStatus(row, sittings.get(row.id)) for row in rows]
+    return [InvitationStatus(row, sittings.get(row.id), show_email) for row in rows]
 
 
 def find_invitation(session: Session, token: str) -> Invitation:

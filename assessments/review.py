@@ -3,7 +3,8 @@
 Each rater is blind to the others' ratings of an answer until they have rated
 it themselves. Blind review also hides who the candidate is ("Candidate 3")
 and shuffles the order, deterministically per rater, so no two raters work
-through candidates in the same sequence.
+through candidates in the same sequence. When the assessment has a hands-on task, each
+candidate's latest sandbox run for the sitting is shown beside their answers (`assessments.hands_on`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from sqlmodel import select
 
 from assessments.building import get_assessment, items_of
+from assessments.hands_on import HandsOnRun, latest_run, latest_runs
 from assessments.models import Assessment, AssessmentItem, Sitting, SittingAnswer
 from assessments.sittings import pinned_entry
 from practice.models import Attempt, ScoreOverride
@@ -53,6 +55,7 @@ class QueueRow:
     label: str
     submitted: bool
     answers: list[QueueAnswer] = field(default_factory=list)
+    hands_on: HandsOnRun | None = None  # the latest sandbox run, when the assessment has a hands-on task
 
 
 def submitted_sittings(scope: OrgScope, assessment_id: str) -> list[Sitting]:
@@ -70,6 +73,7 @@ def review_queue(scope: OrgScope, assessment_id: str) -> list[QueueRow]:
         sittings.sort(key=lambda s: rater_order(rater_id, s.id))
     items = {item.id: item for item in items_of(scope, assessment.id)}
     titles = {item.id: pinned_entry(scope.session, item).question.title for item in items.values()}
+    runs = latest_runs(scope, assessment, sittings)
     rows = []
     for sitting in sittings:
         user = scope.session.get(User, sitting.user_id)
@@ -82,7 +86,8 @@ def review_queue(scope: OrgScope, assessment_id: str) -> list[QueueRow]:
             mine = next((o.band for o in overrides if o.rater_id == rater_id), None)
             queue.append(QueueAnswer(attempt.id, attempt.question_id, titles[answer.item_id], attempt.band, mine,
                                      len(overrides)))
-        rows.append(QueueRow(sitting.id, candidate_label(assessment, sitting, user), True, queue))
+        rows.append(QueueRow(sitting.id, candidate_label(assessment, sitting, user), True, queue,
+                             runs.get(sitting.id)))
     return rows
 
 
@@ -105,6 +110,7 @@ class AnswerReview:
     mine: ScoreOverride | None
     others: list[OtherRating] | None  # None while this rater has not rated the answer
     ratings: int
+    hands_on: HandsOnRun | None = None  # the candidate's latest sandbox run for this sitting
 
     @property
     def result(self) -> dict[str, Any]:
@@ -138,7 +144,7 @@ def answer_review(scope: OrgScope, attempt_id: str) -> AnswerReview:
                                       dict(override.criterion_bands), override.comment))
     return AnswerReview(assessment, sitting, item, attempt, pinned_entry(scope.session, item).question,
                         candidate_label(assessment, sitting, scope.session.get(User, sitting.user_id)),
-                        mine, others, len(overrides))
+                        mine, others, len(overrides), latest_run(scope, assessment, sitting))
 
 
 def rate(scope: OrgScope, attempt_id: str, *, band: int, criterion_bands: dict[str, int],

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+import assessments.models  # noqa: F401  (registers `assessment_sittings`, which `sitting_id` refers to)
 from prodready.db import UTCDateTime, new_id, utcnow
 
 
@@ -49,6 +50,10 @@ class SandboxRun(SQLModel, table=True):
         default=None, foreign_key="organisations.id", index=True, max_length=32, ondelete="SET NULL"
     )
     user_id: str = Field(foreign_key="users.id", max_length=32, ondelete="CASCADE")
+    # The assessment sitting the run counts for, when it was submitted for an assessment's hands-on task.
+    sitting_id: str | None = Field(
+        default=None, foreign_key="assessment_sittings.id", index=True, max_length=32, ondelete="SET NULL"
+    )
     task_id: str = Field(max_length=64)
     mode: RunMode = Field(sa_column=Column(String(16), nullable=False))
     target_url: str | None = Field(default=None, max_length=2048)

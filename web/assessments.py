@@ -110,8 +110,9 @@ def detail_context(scope: OrgScope, catalog: Catalog, assessment_id: str) -> dic
             entry_now = catalog.get(item.question_id)
             items.append((item, entry_now.question.title if entry_now else item.question_id, None))
     statuses = [] if assessment.is_template else invitations.invitation_statuses(scope, assessment.id)
+    # In blind review only admins, who manage the invitations, see emails; raters see "Candidate N".
     return {"org": scope.org, "assessment": assessment, "items": items, "statuses": statuses,
-            "new_link": None, "errors": []}
+            "shows_emails": invitations.shows_emails(scope, assessment), "new_link": None, "errors": []}
 
 
 @router.get("/orgs/{org}/assessments/{assessment_id}")

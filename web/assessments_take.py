@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from assessments import invitations, sittings, taking
+from assessments import hands_on, invitations, sittings, taking
 from assessments.models import Assessment
 from prodready.accounts.models import Organisation
 from prodready.accounts.scope import OrgScope
@@ -63,7 +63,8 @@ def my_sittings_page(request: Request, scope: PageScopeDep) -> Response:
 @router.get("/orgs/{org}/sittings/{sitting_id}")
 def sitting_page(sitting_id: str, request: Request, scope: PageScopeDep) -> Response:
     view = taking.candidate_sitting(scope, sitting_id, now=page_now(request))
-    context = {"title": view.assessment.title, "view": view, "org": scope.org, "errors": []}
+    context = {"title": view.assessment.title, "view": view, "org": scope.org, "errors": [],
+               "hands_on": hands_on.latest_run(scope, view.assessment, view.sitting, for_candidate=True)}
     return render(request, "assessments/take.html", context, headers=PRIVATE)
 
 
@@ -101,7 +102,8 @@ def save_all(sitting_id: str, request: Request, scope: PageScopeDep, form: FormD
     problems = _posted_answers(scope, sitting_id, form, request)
     if problems:
         view = taking.candidate_sitting(scope, sitting_id, now=page_now(request))
-        context = {"title": view.assessment.title, "view": view, "org": scope.org, "errors": problems}
+        context = {"title": view.assessment.title, "view": view, "org": scope.org, "errors": problems,
+                   "hands_on": hands_on.latest_run(scope, view.assessment, view.sitting, for_candidate=True)}
         return render(request, "assessments/take.html", context, status_code=409, headers=PRIVATE)
     return htmx.redirect(request, f"/orgs/{scope.org.slug}/sittings/{sitting_id}")
 

@@ -65,7 +65,8 @@ def finish(database: Database, run_id: str, worker_id: str, values: dict[str, An
         run = session.get(SandboxRun, run_id) if changed == 1 else None
         if run is not None and run.org_id:
             webhooks.emit(session, run.org_id, "sandbox_run.finished", {
-                "run_id": run.id, "task_id": run.task_id, "candidate_id": run.user_id, "status": str(run.status),
+                "run_id": run.id, "task_id": run.task_id, "candidate_id": run.user_id, "sitting_id": run.sitting_id,
+                "status": str(run.status),
                 "score": run.score, "finished_at": run.finished_at.isoformat() if run.finished_at else None,
             })
         return changed == 1

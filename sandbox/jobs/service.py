@@ -1,9 +1,9 @@
 """Creating, reading and cancelling runs: the rules, shared by every surface.
 
 Creating is idempotent per user: the same idempotency key with the same request returns the
-run made the first time; with a different request it is a conflict. Reading is for the run's
-owner, or an interviewer or admin of the organisation the run was attached to; everyone else
-gets 404.
+run made the first time (with the assessment sitting it was made for, if any); with a different
+request it is a conflict. Reading is for the run's owner, or an interviewer or admin of the
+organisation the run was attached to; everyone else gets 404.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ class NewRun:
     archive_bytes: int | None = None
     archive_suffix: str | None = None
     org: str | None = None
+    # Checked by the caller: the candidate's open sitting of an assessment with this task. Not part of the
+    # digest: it may be inferred from the organisation, so a replay after the sitting closed still matches.
+    sitting_id: str | None = None
 
     def digest(self) -> str:
         fields = [self.task_id, self.mode, self.target_url, self.archive_sha256, self.org]
@@ -64,8 +67,11 @@ def create_run(session: Session, user: User, request: NewRun, *, idempotency_key
         if existing is not None:
             return _replay(existing, request)
     org_id = member_scope(session, user, request.org).org.id if request.org else None
+    if request.sitting_id is not None and org_id is None:
+        raise InvalidInput("A run for an assessment belongs to the assessment's organisation; name it.")
     run = SandboxRun(
-        user_id=user.id, org_id=org_id, task_id=request.task_id, mode=request.mode, target_url=request.target_url,
+        user_id=user.id, org_id=org_id, sitting_id=request.sitting_id, task_id=request.task_id, mode=request.mode,
+        target_url=request.target_url,
         archive_sha256=request.archive_sha256, archive_bytes=request.archive_bytes,
         idempotency_key=idempotency_key, request_digest=request.digest(),
     )
