@@ -8,8 +8,9 @@ process. Training is deterministic: fixed solver, no shuffling, fixed split seed
 from __future__ import annotations
 
 import json
-from collections import Counter
+import re
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 CORPUS_PATH = Path(__file__).parent / "data" / "structure_sentences.jsonl"
 SPLIT_SEED = 20240611
+_MAX_CACHED_WORDS = 100_000
 
 
 def load_corpus(path: Path = CORPUS_PATH) -> list[tuple[str, str]]:
@@ -45,48 +47,92 @@ def _pipeline() -> Pipeline:
 class StructureModel:
     """The fitted pipeline, plus a direct path through its weights.
 
-    Scoring a handful of sentences through sklearn's generic transform costs milliseconds of
-    validation; the direct path computes the same numbers (sublinear TF-IDF per block, l2
-    normalised, softmax of the linear scores) in a fraction of that.
+    sklearn's generic transform validates and re-analyses every sentence, which costs
+    milliseconds per answer. The direct path computes the same numbers (sublinear TF-IDF per
+    block, l2 normalised, softmax of the linear scores) from features cached per word: the
+    character n-grams of `char_wb` never cross a word boundary, so a word's n-grams are looked
+    up once per process, and an answer's sentences go through one sparse product together.
     """
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
         self.labels: tuple[str, ...] = tuple(pipeline.classes_)
         classifier = pipeline.named_steps["classifier"]
-        self._coef = np.ascontiguousarray(classifier.coef_, dtype=np.float64)
+        words, chars = (v for _, v in pipeline.named_steps["features"].transformer_list)
+        self._direct = (classifier.coef_.shape[0] == len(self.labels)  # binary models keep one row
+                        and words.analyzer == "word" and words.ngram_range == (1, 2) and words.lowercase
+                        and chars.analyzer == "char_wb" and chars.lowercase)
+        self._word_vocabulary: dict[str, int] = words.vocabulary_
+        self._word_pattern = re.compile(words.token_pattern)
+        self._char_vocabulary: dict[str, int] = chars.vocabulary_
+        self._char_range: tuple[int, int] = chars.ngram_range
+        self._char_offset = len(words.vocabulary_)
+        self._width = self._char_offset + len(chars.vocabulary_)
+        self._idf = np.concatenate([words.idf_, chars.idf_]).astype(np.float64)
+        self._weights = np.ascontiguousarray(classifier.coef_.T, dtype=np.float64)  # features x labels
         self._intercept = classifier.intercept_.astype(np.float64)
-        self._blocks = []
-        offset = 0
-        for _, vectorizer in pipeline.named_steps["features"].transformer_list:
-            vocabulary = vectorizer.vocabulary_
-            self._blocks.append((vectorizer.build_analyzer(), vocabulary, vectorizer.idf_, offset))
-            offset += len(vectorizer.vocabulary_)
+        self._by_word = _WordFeatures(self)
+
+    def _char_features(self, word: str) -> tuple[int, ...]:
+        """Columns of the in-vocabulary `char_wb` n-grams of one word, repeated as often as they occur."""
+        padded = f" {word} "
+        vocabulary, offset = self._char_vocabulary, self._char_offset
+        columns = []
+        low, high = self._char_range
+        for n in range(low, high + 1):
+            grams = [padded[i:i + n] for i in range(max(1, len(padded) - n + 1))]
+            columns.extend(vocabulary[g] + offset for g in grams if g in vocabulary)
+            if len(padded) <= n:  # sklearn counts a word shorter than n once, then stops
+                break
+        return tuple(columns)
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Rows follow `texts`, columns follow `labels`."""
-        if self._coef.shape[0] != len(self.labels):  # binary models keep one row of weights
+        if not self._direct:
             return self.pipeline.predict_proba(texts)
-        scores = np.empty((len(texts), len(self.labels)))
-        for row, text in enumerate(texts):
-            total = self._intercept.copy()
-            for analyzer, vocabulary, idf, offset in self._blocks:
-                counts: dict[int, int] = {}
-                for feature, n in Counter(analyzer(text)).items():
-                    index = vocabulary.get(feature)
-                    if index is not None:
-                        counts[index] = n
-                if not counts:
-                    continue
-                indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
-                values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))))
-                values *= idf[indices]
-                values /= np.linalg.norm(values)
-                total += self._coef[:, indices + offset] @ values
-            scores[row] = total
+        columns: list[int] = []
+        lengths: list[int] = []
+        vocabulary, by_word = self._word_vocabulary, self._by_word
+        for text in texts:
+            before = len(columns)
+            lowered = text.lower()
+            tokens = self._word_pattern.findall(lowered)
+            columns.extend([vocabulary[t] for t in tokens if t in vocabulary])
+            bigrams = map(vocabulary.get, map(" ".join, zip(tokens, tokens[1:], strict=False)))
+            columns.extend([column for column in bigrams if column is not None])
+            columns.extend(chain.from_iterable(map(by_word.__getitem__, lowered.split())))
+            lengths.append(len(columns) - before)
+        n = len(texts)
+        scores = np.tile(self._intercept, (n, 1))
+        if columns:
+            rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+            keys, counts = np.unique(rows * self._width + np.asarray(columns, dtype=np.int64), return_counts=True)
+            rows, cols = np.divmod(keys, self._width)
+            values = (1.0 + np.log(counts)) * self._idf[cols]
+            block = rows * 2 + (cols >= self._char_offset)  # each vectoriser normalises its own block
+            norms = np.sqrt(np.bincount(block, weights=values * values, minlength=2 * n))
+            values /= norms[block]
+            # Sum each sentence's weighted feature rows; rows are sorted, so a sentence's
+            # features are one run, and reduceat sums runs (sentences without features have none).
+            present, starts = np.unique(rows, return_index=True)
+            scores[present] += np.add.reduceat(self._weights[cols] * values[:, None], starts, axis=0)
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         return scores / scores.sum(axis=1, keepdims=True)
+
+
+class _WordFeatures(dict):
+    """Word -> its character n-gram columns, computed on first sight."""
+
+    def __init__(self, model: StructureModel) -> None:
+        super().__init__()
+        self._model = model
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        if len(self) >= _MAX_CACHED_WORDS:
+            self.clear()
+        columns = self[word] = self._model._char_features(word)
+        return columns
 
 
 def train(examples: list[tuple[str, str]]) -> StructureModel:

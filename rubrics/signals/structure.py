@@ -37,7 +37,16 @@ _HEADING_RE = re.compile(
 )
 
 
+# The first word a heading can start with: a line starting with any other word is no heading,
+# and most lines are sentences, so this saves running the heading regex on them.
+_FIRST_WORD_RE = re.compile(r"[\s#*_-]*([A-Za-z]+)")
+_HEADING_FIRST_WORDS = frozenset(re.match(r"[a-z]+", alias).group() for alias in _ALIAS_TO_LABEL)
+
+
 def heading_label(text: str) -> str | None:
+    first = _FIRST_WORD_RE.match(text)
+    if first is None or first.group(1).lower() not in _HEADING_FIRST_WORDS:
+        return None
     match = _HEADING_RE.match(text)
     if not match:
         return None
@@ -54,7 +63,7 @@ class StructureSignal(Signal):
         expected = list(job.rubric.structure.sections)
         labels, probabilities, sources = self._label(job, expected)
         for seg, label, prob, source in zip(job.segments, labels, probabilities, sources, strict=True):
-            findings.structure.append(StructureSegment.model_construct(
+            findings.structure.append(StructureSegment.trusted(
                 label=label, start=seg.start, end=seg.end, probability=round(float(prob), 4), source=source,
             ))
         first_seen = {}
@@ -109,9 +118,8 @@ class StructureSignal(Signal):
         probs = model.probabilities([job.segments[i].text for i in to_classify])[:, columns]
         probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-9)
         names = [model.labels[j] for j in columns]
-        for row, i in enumerate(to_classify):
-            best = int(np.argmax(probs[row]))
-            prob = float(probs[row, best])
-            labels[i] = names[best] if prob >= MIN_PROBABILITY else OTHER
+        best = probs.argmax(axis=1)
+        for i, label, prob in zip(to_classify, best.tolist(), probs[np.arange(len(best)), best].tolist(), strict=True):
+            labels[i] = names[label] if prob >= MIN_PROBABILITY else OTHER
             probabilities[i] = prob
         return labels, probabilities, sources
