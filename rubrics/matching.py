@@ -13,7 +13,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from rubrics.text import Token, tokenize
+from rubrics.text import Token, stem, tokenize
 
 MatchKind = Literal["exact", "stem", "fuzzy", "synonym"]
 _KIND_RANK = {"exact": 0, "synonym": 1, "stem": 2, "fuzzy": 3}
@@ -24,6 +24,7 @@ NEGATORS = frozenset(
 _NOT_NEGATING_NEXT = frozenset({"only", "just", "merely", "simply", "always"})
 NEGATION_WINDOW = 4
 MAX_FUZZY_TOKENS = 4
+_MAX_CACHED_WORDS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,14 @@ def make_phrase(owner: int, form: str, *, canonical: bool, exact_only: bool = Fa
     )
 
 
+class _Candidates(NamedTuple):
+    """The phrases that may start at a token, found from its text alone."""
+
+    exact: tuple[Phrase, ...]  # first word equal (phrases matched exactly)
+    stemmed: tuple[Phrase, ...]  # first stem equal
+    prefixed: tuple[Phrase, ...]  # the token starts with the phrase
+
+
 class PhraseMatcher:
     def __init__(self, phrases: list[Phrase]) -> None:
         self._by_word: dict[str, list[Phrase]] = defaultdict(list)
@@ -97,8 +106,22 @@ class PhraseMatcher:
         self._fuzzy = {n: (group, [" ".join(p.words) for p in group], min(p.fuzzy_threshold for p in group),
                            frozenset(p.words[0][0] for p in group))
                        for n, group in fuzzy.items()}
+        # Word -> candidates (None: no phrase starts there). Answers share most of their words,
+        # so after a few answers a token costs one dict look-up.
+        self._candidates: dict[str, _Candidates | None] = {}
+        self._near: dict[int, dict[str, tuple[Phrase, ...]]] = {n: {} for n in self._fuzzy}
 
-    def find(self, tokens: list[Token], grams: NGrams | None = None) -> list[Hit]:
+    def _remember(self, words: set[str]) -> None:
+        cache = self._candidates
+        if len(cache) + len(words) > _MAX_CACHED_WORDS:
+            cache.clear()
+        for word in words:
+            exact = tuple(self._by_word.get(word, ()))
+            stemmed = tuple(self._by_stem.get(stem(word), ()))
+            prefixed = tuple(p for p in self._prefixes.get(word[:4], ()) if word.startswith(p.words[0]))
+            cache[word] = _Candidates(exact, stemmed, prefixed) if exact or stemmed or prefixed else None
+
+    def find(self, tokens: list[Token], words: list[str] | None = None) -> list[Hit]:
         found: dict[tuple[int, int, int], tuple[Phrase, MatchKind]] = {}
 
         def add(phrase: Phrase, i: int, kind: MatchKind) -> None:
@@ -106,26 +129,32 @@ class PhraseMatcher:
             if key not in found or _KIND_RANK[kind] < _KIND_RANK[found[key][1]]:
                 found[key] = (phrase, kind)
 
+        words = [t.text for t in tokens] if words is None else words
+        cache = self._candidates
+        unseen = {w for w in words if w not in cache}
+        if unseen:
+            self._remember(unseen)
         n_tokens = len(tokens)
-        for i, token in enumerate(tokens):
-            for phrase in self._by_word.get(token.text, ()):
+        for i, candidates in enumerate(map(cache.__getitem__, words)):
+            if candidates is None:
+                continue
+            for phrase in candidates.exact:
                 n = len(phrase.words)
-                if i + n <= n_tokens and all(tokens[i + k].text == phrase.words[k] for k in range(n)):
+                if i + n <= n_tokens and all(words[i + k] == phrase.words[k] for k in range(1, n)):
                     add(phrase, i, "exact" if phrase.canonical else "synonym")
-            for phrase in self._by_stem.get(token.stem, ()):
+            for phrase in candidates.stemmed:
                 n = len(phrase.words)
-                if i + n <= n_tokens and all(tokens[i + k].stem == phrase.stems[k] for k in range(n)):
+                if i + n <= n_tokens and all(tokens[i + k].stem == phrase.stems[k] for k in range(1, n)):
                     if not phrase.canonical:
                         add(phrase, i, "synonym")
-                    elif all(tokens[i + k].text == phrase.words[k] for k in range(n)):
+                    elif all(words[i + k] == phrase.words[k] for k in range(n)):
                         add(phrase, i, "exact")
                     else:
                         add(phrase, i, "stem")
-            for phrase in self._prefixes.get(token.text[:4], ()):
-                if token.text.startswith(phrase.words[0]):
-                    add(phrase, i, "stem" if phrase.canonical else "synonym")
+            for phrase in candidates.prefixed:
+                add(phrase, i, "stem" if phrase.canonical else "synonym")
         if self._fuzzy:
-            self._find_fuzzy(grams or NGrams(tokens), found, add)
+            self._find_fuzzy(words, found, add)
         hits = [
             Hit(owner, phrase.form, kind, first, last, tokens[first].start, tokens[last - 1].end,
                 is_negated(tokens, first))
@@ -133,43 +162,35 @@ class PhraseMatcher:
         ]
         return _without_overlaps(hits)
 
-    def _find_fuzzy(self, ngrams: NGrams, found: dict, add) -> None:
+    def _find_fuzzy(self, words: list[str], found: dict, add) -> None:
         for n, (group, forms, cutoff, initials) in self._fuzzy.items():
-            grams = ngrams.of_length(n, initials)
-            if not grams:
-                continue
-            keys = list(grams)
-            scores = process.cdist(forms, keys, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
-            for row, col in zip(*np.nonzero(scores), strict=True):
-                phrase = group[row]
-                if scores[row, col] < phrase.fuzzy_threshold or keys[col][0] != phrase.words[0][0]:
-                    continue
-                for i in grams[keys[col]]:
-                    if (phrase.owner, i, i + n) not in found:
-                        add(phrase, i, "fuzzy")
+            # Every n-gram, then only the distinct ones whose first letter a phrase shares
+            # (fuzzy matches keep the first letter); single words under 4 letters never match.
+            grams = list(map(" ".join, zip(*(words[k:] for k in range(n)), strict=False))) if n > 1 else words
+            keys = [g for g in dict.fromkeys(grams) if g[0] in initials and (n > 1 or len(g) >= 4)]
+            near = self._near[n]
+            unseen = [key for key in keys if key not in near]
+            if unseen:
+                self._compare(n, group, forms, cutoff, unseen)
+            for key in keys:
+                for phrase in near[key]:
+                    for i in (i for i, gram in enumerate(grams) if gram == key):
+                        if (phrase.owner, i, i + n) not in found:
+                            add(phrase, i, "fuzzy")
 
-
-class NGrams:
-    """The answer's word n-grams (joined text -> start positions), built once per answer."""
-
-    def __init__(self, tokens: list[Token]) -> None:
-        self._words = [t.text for t in tokens]
-        self._by_length: dict[tuple[int, frozenset[str]], dict[str, list[int]]] = {}
-
-    def of_length(self, n: int, initials: frozenset[str]) -> dict[str, list[int]]:
-        """N-grams whose first letter is among `initials` (fuzzy matches keep the first letter)."""
-        key = (n, initials)
-        grams = self._by_length.get(key)
-        if grams is None:
-            grams = defaultdict(list)
-            words = self._words
-            for i in range(len(words) - n + 1):
-                word = words[i]
-                if word[0] not in initials or (n == 1 and len(word) < 4):
-                    continue
-                grams[" ".join(words[i:i + n])].append(i)
-            self._by_length[key] = grams
-        return grams
+    def _compare(self, n: int, group: list[Phrase], forms: list[str], cutoff: float, keys: list[str]) -> None:
+        """Which phrases each n-gram nearly spells, remembered per n-gram: answers share most of theirs."""
+        near = self._near[n]
+        if len(near) + len(keys) > _MAX_CACHED_WORDS:
+            near.clear()
+        close: dict[str, list[Phrase]] = {key: [] for key in keys}
+        scores = process.cdist(forms, keys, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
+        for row, col in zip(*np.nonzero(scores), strict=True):
+            phrase, score, key = group[row], scores[row, col], keys[col]
+            # 100 is the phrase itself, which the exact and stemmed passes already found.
+            if score < 100 and score >= phrase.fuzzy_threshold and key[0] == phrase.words[0][0]:
+                close[key].append(phrase)
+        near.update((key, tuple(phrases)) for key, phrases in close.items())
 
 
 def is_negated(tokens: list[Token], first: int) -> bool:

@@ -10,7 +10,7 @@ SHINGLE = 5
 
 
 def shingles(words: list[str], n: int = SHINGLE) -> list[str]:
-    return [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+    return list(map(" ".join, zip(*(words[k:] for k in range(n)), strict=False)))  # n-word windows
 
 
 @lru_cache(maxsize=4096)
@@ -22,7 +22,7 @@ def containment(answer_shingles: list[str], reference: frozenset[str]) -> float:
     """Share of the answer's shingles that also occur in the reference."""
     if not answer_shingles:
         return 0.0
-    return sum(1 for s in answer_shingles if s in reference) / len(answer_shingles)
+    return sum(map(reference.__contains__, answer_shingles)) / len(answer_shingles)
 
 
 def jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:

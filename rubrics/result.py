@@ -5,9 +5,11 @@ All offsets are character offsets into the original answer string (`answer[start
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+
+_set = object.__setattr__
 
 MatchKind = Literal["exact", "stem", "fuzzy", "synonym"]
 FlagKind = Literal["keyword_stuffing", "repeated_terms", "prompt_copy", "model_answer_copy", "near_duplicate"]
@@ -15,6 +17,20 @@ FlagKind = Literal["keyword_stuffing", "repeated_terms", "prompt_copy", "model_a
 
 class _Result(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Self:
+        """Build from values the scorer computed itself, naming every field: no validation.
+
+        What `model_construct` does, minus its per-field default and alias handling, which
+        costs more than the scorer's own work when an answer yields a hundred pieces of evidence.
+        """
+        model = cls.__new__(cls)
+        _set(model, "__dict__", values)
+        _set(model, "__pydantic_fields_set__", set(values))
+        _set(model, "__pydantic_extra__", None)
+        _set(model, "__pydantic_private__", None)
+        return model
 
 
 class ConceptMatch(_Result):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rubrics.text import Segment, Token
+from rubrics.text import Segment
 
 VERB_HINTS = frozenset((
     "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had",
@@ -21,7 +21,7 @@ VERB_HINTS = frozenset((
     "tune", "tunes", "pay", "pays", "save", "saves", "cut", "cuts", "led", "lead", "leads", "own", "owns",
     "agree", "agreed", "wrote", "chose", "choose", "chooses",
 ))
-LIST_SEPARATORS = (",", ";", "|", "/")
+LIST_SEPARATORS = (",", ";", "|", "/")  # counted one by one in sentence_quality
 
 
 def is_verbish(word: str) -> bool:
@@ -30,16 +30,28 @@ def is_verbish(word: str) -> bool:
     return len(word) > 5 and word.endswith(("ed", "ing", "ise", "ize", "ises", "izes"))
 
 
-def sentence_quality(segment: Segment, tokens: list[Token], concept_tokens: int) -> float:
+class _VerbishCache(dict):
+    def __missing__(self, word: str) -> bool:
+        if len(self) >= 100_000:
+            self.clear()
+        verbish = self[word] = is_verbish(word)
+        return verbish
+
+
+_VERBISH = _VerbishCache()
+
+
+def sentence_quality(segment: Segment, words: list[str], concept_tokens: int) -> float:
     """1.0 for a sentence with enough words (and a verb when short); 0.35 for fragments and term lists.
 
     `concept_tokens` is how many of the segment's tokens are part of rubric concept matches:
     a "sentence" that is mostly terms glued together counts as a list.
     """
     n = segment.n_tokens
-    words = [tokens[i].text for i in range(segment.first_token, segment.last_token)]
-    has_verb = any(is_verbish(w) for w in words)
-    separators = sum(segment.text.count(sep) for sep in LIST_SEPARATORS) + words.count("and")
+    words = words[segment.first_token:segment.last_token]  # the answer's words, sliced to the segment
+    has_verb = any(map(_VERBISH.__getitem__, words))
+    text = segment.text
+    separators = text.count(",") + text.count(";") + text.count("|") + text.count("/") + words.count("and")
     listy = separators >= 3 and n / (separators + 1) <= 2.5
     dense = n >= 4 and concept_tokens / n > 0.6
     if n < 4 or listy or dense:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from rubrics.text import stem
+from rubrics.text import stem_all
 
 _TOKEN = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9/]+\b")
 _REFERENCE_CACHE = 2048
@@ -21,7 +22,7 @@ Vector = dict[int, float]
 
 
 def stemmed_words(text: str) -> list[str]:
-    return [stem(w) for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+    return stem_all([w for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS])
 
 
 class TextSpace:
@@ -44,13 +45,17 @@ class TextSpace:
         """How informative a (stemmed) word is in the corpus; unseen words count as rare."""
         return self._idf.get(stemmed_word, self._unseen_idf)
 
+    def idf_sum(self, stemmed_words: Iterable[str]) -> float:
+        get, unseen = self._idf.get, self._unseen_idf
+        return sum(get(s, unseen) for s in stemmed_words)
+
     def vector(self, text: str) -> Vector:
-        counts: dict[int, int] = {}
-        for term in stemmed_words(text):
-            index = self._vocabulary.get(term)
+        vocabulary, idf = self._vocabulary, self._idf_by_index
+        weights = {}
+        for term, n in Counter(stemmed_words(text)).items():
+            index = vocabulary.get(term)
             if index is not None:
-                counts[index] = counts.get(index, 0) + 1
-        weights = {i: (1.0 + math.log(n)) * self._idf_by_index[i] for i, n in counts.items()}
+                weights[index] = (1.0 + math.log(n)) * idf[index]
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {i: w / norm for i, w in weights.items()}
 

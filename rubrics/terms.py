@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import lru_cache
+from itertools import compress, count
 
 from rubrics.patterns import METRIC_TERMS, TOOL_TERMS
 from rubrics.text import Token, tokenize
@@ -19,18 +20,21 @@ class TermIndex:
         for candidates in self._by_first.values():
             candidates.sort(key=len, reverse=True)  # longest name first: "kubeflow pipelines"
 
-    def find(self, tokens: list[Token]) -> list[tuple[int, int]]:
+    def find(self, tokens: list[Token], words: list[str] | None = None) -> list[tuple[int, int]]:
         """Character spans of non-overlapping matches, left to right."""
+        words = [t.text for t in tokens] if words is None else words
+        by_first = self._by_first
         spans = []
-        i, n = 0, len(tokens)
-        while i < n:
-            for words in self._by_first.get(tokens[i].text, ()):
-                k = len(words)
-                if i + k <= n and all(tokens[i + j].text == words[j] for j in range(1, k)):
+        n, resume = len(words), 0
+        for i in compress(count(), map(by_first.__contains__, words)):  # only where a name can start
+            if i < resume:
+                continue
+            for name in by_first[words[i]]:
+                k = len(name)
+                if i + k <= n and all(words[i + j] == name[j] for j in range(1, k)):
                     spans.append((tokens[i].start, tokens[i + k - 1].end))
-                    i += k - 1
+                    resume = i + k
                     break
-            i += 1
         return spans
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import partial
+from itertools import accumulate, repeat
+from operator import add
 from typing import NamedTuple
 
 import snowballstemmer
@@ -13,23 +17,37 @@ import snowballstemmer
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[/'’.][^\W_]+)*")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[*]?[A-Z0-9])")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+")
-_CLAUSE_BREAK_RE = re.compile(r"[,;:.!?()\n]|\s[-–—]\s")
+# Clause breaks: punctuation, or a dash with spaces around it (checked in `_clause_breaks`:
+# an alternation with the dash case makes the regex scan several times slower).
+_CLAUSE_BREAK_RE = re.compile(r"[,;:.!?()\n\-–—]")
+_DASHES = frozenset("-–—")
 CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "instead", "yet"})
 
 _stemmer = snowballstemmer.stemmer("english")
 
 
-_STEMS: dict[str, str] = {}
 _MAX_STEMS = 200_000
 
 
+class _StemCache(dict):
+    """Word -> stem; vocabularies are small, so most look-ups never reach the stemmer."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _MAX_STEMS:
+            self.clear()
+        stemmed = self[word] = _stemmer.stemWord(word.replace("’", "'"))
+        return stemmed
+
+
+_STEMS = _StemCache()
+
+
 def stem(word: str) -> str:
-    cached = _STEMS.get(word)
-    if cached is None:
-        if len(_STEMS) >= _MAX_STEMS:
-            _STEMS.clear()
-        cached = _STEMS[word] = _stemmer.stemWord(word.replace("’", "'"))
-    return cached
+    return _STEMS[word]
+
+
+def stem_all(words: list[str]) -> list[str]:
+    return list(map(_STEMS.__getitem__, words))
 
 
 class Token(NamedTuple):  # a tuple: answers have thousands of tokens and tuples build fastest
@@ -38,6 +56,10 @@ class Token(NamedTuple):  # a tuple: answers have thousands of tokens and tuples
     end: int
     stem: str
     clause: int  # tokens with the same clause id are not separated by punctuation or "but"
+
+
+_make_token = partial(tuple.__new__, Token)
+_span = re.Match.span
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,23 +79,33 @@ class Segment:
 
 
 def tokenize(text: str) -> list[Token]:
-    breaks = [m.start() for m in _CLAUSE_BREAK_RE.finditer(text)]
-    stems = _STEMS
-    tokens: list[Token] = []
-    clause = 0
-    next_break = 0
-    for match in _TOKEN_RE.finditer(text):
-        start = match.start()
-        word = match.group().lower()
-        crossed = False
-        while next_break < len(breaks) and breaks[next_break] < start:
-            next_break += 1
-            crossed = True
-        if crossed or word in CLAUSE_WORDS:
-            clause += 1
-        stemmed = stems.get(word) or stem(word)
-        tokens.append(Token(word, start, match.end(), stemmed, clause))
-    return tokens
+    # Built column by column with C-level maps: this runs on every answer and every token.
+    spans = list(map(_span, _TOKEN_RE.finditer(text)))
+    if not spans:
+        return []
+    lowered = text.lower()
+    if len(lowered) == len(text):  # every character lower-cases to one, so offsets carry over
+        words = [lowered[start:end] for start, end in spans]
+    else:  # e.g. "İ" lower-cases to two characters
+        words = [text[start:end].lower() for start, end in spans]
+    starts, ends = zip(*spans, strict=True)
+    # A clause ends at punctuation or a contrast word; tokens in one clause share an id.
+    breaks = _clause_breaks(text)
+    contrasts = accumulate(map(CLAUSE_WORDS.__contains__, words))
+    clauses = map(add, map(bisect_left, repeat(breaks), starts), contrasts)
+    stems = map(_STEMS.__getitem__, words)
+    return list(map(_make_token, zip(words, starts, ends, stems, clauses, strict=True)))
+
+
+def _clause_breaks(text: str) -> list[int]:
+    breaks = []
+    last = len(text) - 1
+    for match in _CLAUSE_BREAK_RE.finditer(text):
+        at = match.start()
+        if text[at] in _DASHES and not (0 < at < last and text[at - 1].isspace() and text[at + 1].isspace()):
+            continue  # a hyphen inside a word or a dash not set off by spaces
+        breaks.append(at)
+    return breaks
 
 
 def _blocks(text: str) -> list[tuple[int, int, bool]]:
@@ -120,7 +152,7 @@ def segment(text: str, tokens: list[Token]) -> list[Segment]:
             bullet = False
         spans.append((cursor, block_end, bullet))
     segments: list[Segment] = []
-    index = 0
+    token_starts = [t.start for t in tokens]
     for start, end, bullet in spans:
         while start < end and text[start].isspace():
             start += 1
@@ -128,14 +160,11 @@ def segment(text: str, tokens: list[Token]) -> list[Segment]:
             end -= 1
         if start >= end:
             continue
-        while index < len(tokens) and tokens[index].start < start:
-            index += 1
-        first = index
-        while index < len(tokens) and tokens[index].start < end:
-            index += 1
-        if index == first:
+        first = bisect_left(token_starts, start)
+        last = bisect_left(token_starts, end, first)
+        if last == first:
             continue  # punctuation only
-        segments.append(Segment(start, end, text[start:end], first, index, bullet))
+        segments.append(Segment(start, end, text[start:end], first, last, bullet))
     return segments
 
 

@@ -8,6 +8,7 @@ later ones may read what earlier ones found (integrity reads the concept matches
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -45,6 +46,11 @@ class ScoringJob:
     def rubric(self):
         return self.compiled.rubric
 
+    @cached_property
+    def words(self) -> list[str]:
+        """The tokens' lower-cased texts, which most signals scan."""
+        return [t.text for t in self.tokens]
+
     def segment_of_token(self) -> np.ndarray:
         owner = np.zeros(len(self.tokens), dtype=np.int32)
         for index, seg in enumerate(self.segments):
@@ -72,7 +78,7 @@ class Findings:
     def record(self, job: ScoringJob, name: str, value: float | None, detail: str) -> None:
         clipped = None if value is None else round(min(1.0, max(0.0, value)), 4)
         weight = job.profile.weights.get(name, 0.0)
-        self.values[name] = SignalScore(name=name, value=clipped, weight=weight, detail=detail)
+        self.values[name] = SignalScore.trusted(name=name, value=clipped, weight=weight, detail=detail)
 
 
 class Signal:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
 from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from rubrics.signals.base import Findings, ScoringJob, Signal, register
-from rubrics.text import tokenize
+from rubrics.similarity import TextSpace
+from rubrics.text import stem_all, tokenize
 
 BLEND = {"token_set": 0.45, "soft_recall": 0.12, "recall": 0.05, "length": 0.23, "precision": 0.15}
 SOFT_MATCH = 80  # rapidfuzz ratio at which two words count as the same
@@ -30,31 +30,39 @@ def _content(text: str) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
     return stems, tuple((t.text, t.stem) for t in tokens)
 
 
-def _weighted_share(wanted: frozenset[str] | set[str], have: frozenset[str] | set[str], idf) -> float:
-    total = sum(idf(s) for s in wanted)
-    return sum(idf(s) for s in wanted if s in have) / total if total else 0.0
+def _weighted_share(wanted: frozenset[str] | set[str], have: frozenset[str] | set[str], space: TextSpace) -> float:
+    total = space.idf_sum(wanted)
+    return space.idf_sum(s for s in wanted if s in have) / total if total else 0.0
 
 
-def features(answer_tokens, reference: str, question: str, idf) -> dict[str, float]:
+@lru_cache(maxsize=4096)
+def _reference(reference: str, question: str) -> tuple[frozenset[str], frozenset[str], int, list[str], str]:
+    """What closeness needs of a reference and its question, the same for every answer."""
     question_stems, _ = _content(question)
     reference_stems, reference_words = _content(reference)
-    answer_stems = frozenset(
-        t.stem for t in answer_tokens if t.text not in ENGLISH_STOP_WORDS and len(t.text) > 1
-    )
     wanted = reference_stems - question_stems or reference_stems
+    reference_text = " ".join(w for w, s in reference_words if s not in question_stems)
+    return question_stems, reference_stems, len(reference_words), sorted(wanted), reference_text
+
+
+def features(answer_words: list[str], reference: str, question: str, space: TextSpace) -> dict[str, float]:
+    question_stems, reference_stems, reference_length, wanted, reference_text = _reference(reference, question)
+    # Distinct words first (in order of first use): an answer repeats most of its words.
+    distinct = list(dict.fromkeys(answer_words))
+    answer_stems = frozenset(stem_all([w for w in distinct if len(w) > 1 and w not in ENGLISH_STOP_WORDS]))
     offered = answer_stems - question_stems
     soft = 0.0
     if wanted and answer_stems:
-        best = process.cdist(sorted(wanted), sorted(answer_stems), scorer=fuzz.ratio, workers=1).max(axis=1)
-        soft = float(np.mean(best >= SOFT_MATCH))
-    answer_text = " ".join(t.text for t in answer_tokens if t.stem not in question_stems)
-    reference_text = " ".join(w for w, s in reference_words if s not in question_stems)
+        best = process.cdist(wanted, sorted(answer_stems), scorer=fuzz.ratio, workers=1).max(axis=1)
+        soft = float((best >= SOFT_MATCH).mean())
+    from_question = {w for w, s in zip(distinct, stem_all(distinct), strict=True) if s in question_stems}
+    answer_text = " ".join([w for w in answer_words if w not in from_question])
     return {
         "token_set": fuzz.token_set_ratio(answer_text, reference_text) / 100,
         "soft_recall": soft,
-        "recall": _weighted_share(reference_stems, answer_stems, idf),
-        "length": min(1.0, len(answer_tokens) / max(MIN_REFERENCE_WORDS, len(reference_words))),
-        "precision": _weighted_share(offered, reference_stems, idf) if offered else 0.0,
+        "recall": _weighted_share(reference_stems, answer_stems, space),
+        "length": min(1.0, len(answer_words) / max(MIN_REFERENCE_WORDS, reference_length)),
+        "precision": _weighted_share(offered, reference_stems, space) if offered else 0.0,
     }
 
 
@@ -68,6 +76,6 @@ class Closeness(Signal):
         if not reference:
             findings.record(job, self.name, None, "no model answer to compare with")
             return
-        found = features(job.tokens, reference, job.context.prompt, job.space.idf)
+        found = features(job.words, reference, job.context.prompt, job.space)
         value = sum(BLEND[name] * found[name] for name in BLEND)
         findings.record(job, self.name, value, ", ".join(f"{k} {v:.2f}" for k, v in found.items()))

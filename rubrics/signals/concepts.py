@@ -20,14 +20,14 @@ class ConceptCoverage(Signal):
 
     def run(self, job: ScoringJob, findings: Findings) -> None:
         compiled = job.compiled
-        hits = compiled.concept_matcher.find(job.tokens)
+        hits = compiled.concept_matcher.find(job.tokens, job.words)
         owner_of = job.segment_of_token()
         concept_tokens = [0] * len(job.segments)
         for hit in hits:
             if not hit.negated:
                 concept_tokens[owner_of[hit.first]] += hit.last - hit.first
         quality = [
-            sentence_quality(seg, job.tokens, concept_tokens[i]) for i, seg in enumerate(job.segments)
+            sentence_quality(seg, job.words, concept_tokens[i]) for i, seg in enumerate(job.segments)
         ]
         findings.segment_quality = quality
 
@@ -40,7 +40,7 @@ class ConceptCoverage(Signal):
             credit[hit.owner] = max(credit[hit.owner], earned)
             if not hit.negated:
                 counts[hit.owner] += 1
-            findings.concepts.append(ConceptMatch.model_construct(
+            findings.concepts.append(ConceptMatch.trusted(
                 criterion_id=criterion.id, concept=concept.term, form=hit.form,
                 matched_text=job.answer[hit.start:hit.end], kind=hit.kind, start=hit.start, end=hit.end,
                 negated=hit.negated, in_sentence=seg_quality >= 0.8, credit=round(earned, 4),
@@ -73,7 +73,7 @@ def _criterion_scores(job: ScoringJob, credit: dict[int, float]) -> list[Criteri
         value = req if required else extra
         if required and bonus:
             value = REQUIRED_SHARE * req + BONUS_SHARE * extra
-        scores.append(CriterionScore(
+        scores.append(CriterionScore.trusted(
             criterion_id=criterion.id, name=criterion.name, weight=criterion.weight,
             score=round(min(1.0, value), 4), required_hit=hit_req, required_missed=missed_req,
             bonus_hit=hit_bonus,

@@ -66,7 +66,7 @@ class Integrity(Signal):
             )
 
     def _repetition(self, job: ScoringJob, findings: Findings) -> None:
-        words = [t.text for t in job.tokens]
+        words = job.words
         if len(words) >= 60:
             distinct = len(set(words)) / len(words)
             if distinct < 0.25:
@@ -82,7 +82,7 @@ class Integrity(Signal):
                            8.0)
 
     def _copying(self, job: ScoringJob, findings: Findings) -> None:
-        words = [t.text for t in job.tokens]
+        words = job.words
         own = shingles(words)
         if not own:
             return

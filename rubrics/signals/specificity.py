@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from itertools import compress, count
 
 from rubrics.patterns import (
     CADENCE_LEADS,
@@ -21,6 +22,7 @@ from rubrics.terms import metric_index, tool_index
 SATURATION = 5.0  # signals (in sentences) at which the value reaches ~0.63
 LIST_CREDIT = 0.25  # a number or metric in a bare list is worth a quarter
 MAX_TOOLS_IN_CONTEXT = 3  # more tools than this in one sentence is name-dropping
+_CADENCE_STARTS = CADENCE_WORDS | CADENCE_LEADS
 
 
 @register
@@ -46,25 +48,25 @@ class Specificity(Signal):
                     if 1 in taken[start:end]:
                         continue
                     taken[start:end] = b"\x01" * (end - start)
-                    signals.append(SpecificitySignal.model_construct(
+                    signals.append(SpecificitySignal.trusted(
                         kind=kind, text=match.group(), start=start, end=end))
-        for start, end in _cadences(job.tokens):
+        for start, end in _cadences(job.tokens, job.words):
             if 1 not in taken[start:end]:
-                signals.append(SpecificitySignal.model_construct(
+                signals.append(SpecificitySignal.trusted(
                     kind="duration", text=answer[start:end], start=start, end=end))
-        for start, end in metric_index().find(job.tokens):
+        for start, end in metric_index().find(job.tokens, job.words):
             if 1 not in taken[start:end]:
-                signals.append(SpecificitySignal.model_construct(
+                signals.append(SpecificitySignal.trusted(
                     kind="metric", text=answer[start:end], start=start, end=end))
         tools_per_segment: dict[int, int] = {}
-        tool_spans = tool_index().find(job.tokens)
+        tool_spans = tool_index().find(job.tokens, job.words)
         for start, _ in tool_spans:
             index = segment_index(start)
             tools_per_segment[index] = tools_per_segment.get(index, 0) + 1
         for start, end in tool_spans:
             index = segment_index(start)
             in_context = quality[index] >= 0.8 and tools_per_segment[index] <= MAX_TOOLS_IN_CONTEXT
-            signals.append(SpecificitySignal.model_construct(
+            signals.append(SpecificitySignal.trusted(
                 kind="tool_in_context" if in_context else "tool_name_only",
                 text=answer[start:end], start=start, end=end,
             ))
@@ -80,7 +82,7 @@ class Specificity(Signal):
             specific_segments.add(index)
             weighted += 1.0 if quality[index] >= 0.8 else LIST_CREDIT
         findings.vague = [
-            VagueClaim(text=seg.text, start=seg.start, end=seg.end)
+            VagueClaim.trusted(text=seg.text, start=seg.start, end=seg.end)
             for i, seg in enumerate(job.segments)
             if i not in specific_segments and quality[i] >= 0.8
             and VAGUE.search(seg.text) and not MECHANISM.search(seg.text)
@@ -105,11 +107,12 @@ def _numeric_windows(answer: str) -> list[tuple[int, int]]:
     return windows
 
 
-def _cadences(tokens) -> list[tuple[int, int]]:
+def _cadences(tokens, words: list[str]) -> list[tuple[int, int]]:
     spans = []
-    for i, token in enumerate(tokens):
-        if token.text in CADENCE_WORDS:
+    for i in compress(count(), map(_CADENCE_STARTS.__contains__, words)):
+        word, token = words[i], tokens[i]
+        if word in CADENCE_WORDS:
             spans.append((token.start, token.end))
-        elif token.text in CADENCE_LEADS and i + 1 < len(tokens) and tokens[i + 1].text in CADENCE_UNITS:
+        elif i + 1 < len(words) and words[i + 1] in CADENCE_UNITS:
             spans.append((token.start, tokens[i + 1].end))
     return spans
