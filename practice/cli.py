@@ -7,14 +7,16 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from practice.answers import clean_answer, decode_answer_bytes
-from practice.scoring import ScoringService
 from prodready.errors import ProdreadyError
 from prodready.settings import Settings
 from question_bank.catalog import Catalog, catalog_from_bank
 from question_bank.loader import load_bank
+
+if TYPE_CHECKING:  # the scorer pulls in scikit-learn: imported when a command scores, not at start
+    from practice.scoring import ScoringService
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -67,6 +69,8 @@ def score_command(args: argparse.Namespace) -> int:
             raise ProdreadyError(f"cannot read {args.answer_file}: {exc.strerror or exc}") from exc
     else:
         answer = clean_answer(args.answer)
+    from practice.scoring import ScoringService
+
     result = ScoringService().score_entry(catalog, entry, answer).model_dump(mode="json")
     print(json.dumps(result, indent=2) if args.json else _summary(result))
     return 0
@@ -88,6 +92,8 @@ def _score_line(record: dict[str, Any], catalog: Catalog, scoring: ScoringServic
 
 def score_batch(lines: TextIO, out: TextIO, catalog: Catalog) -> tuple[int, int]:
     """Score each line; a bad line gets an `error` field and the rest go on. Returns (scored, failed)."""
+    from practice.scoring import ScoringService
+
     scoring, scored, failed = ScoringService(), 0, 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():

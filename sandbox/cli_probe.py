@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import sys
 
-from sandbox.prober import probe
 from sandbox.report import CheckVerdict, OverallVerdict, ProbeReport
 from sandbox.tasks import UnknownTask, task_ids
 
@@ -45,6 +44,8 @@ def render(report: ProbeReport) -> str:
 
 def handle(args: argparse.Namespace) -> int:
     try:
+        from sandbox.prober import probe  # imports the tasks' models: only when probing
+
         report = asyncio.run(probe(args.url, args.task))
     except UnknownTask as exc:
         print(f"prodready probe: {exc}", file=sys.stderr)

@@ -30,9 +30,13 @@ def register_task(task_id: str, factory: Callable[[], Task]) -> None:
     _FACTORIES[task_id] = factory
 
 
+# Built-in task ids, known without importing the tasks (which pulls in pandas and scikit-learn):
+# listing them (command line help, validation) must stay cheap.
+BUILTIN_TASKS = ("churn-deploy",)
+
+
 def task_ids() -> list[str]:
-    _load_builtin()
-    return sorted(_FACTORIES)
+    return sorted(set(_FACTORIES) | set(BUILTIN_TASKS))
 
 
 def get_task(task_id: str) -> Task:
