@@ -26,6 +26,15 @@ def test_version(capsys):
     assert capsys.readouterr().out.strip() == f"prodready {__version__}"
 
 
+def test_help_starts_without_loading_the_scorer_or_the_sandbox_models():
+    """Every command's parser is built at start; scikit-learn and pandas take seconds to import."""
+    code = ("import sys; from prodready.cli import build_parser; build_parser().format_help(); "
+            "print(sorted(m for m in ('sklearn', 'pandas', 'skops') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def test_no_command_prints_help_and_exits_2(capsys):
     assert main([]) == 2
     assert "serve" in capsys.readouterr().out
