@@ -102,10 +102,15 @@ def list_webhooks(scope: AdminScope) -> list[EndpointOut]:
 
 @router.post("/orgs/{org}/webhooks", status_code=201, response_model=EndpointOut)
 def create_webhook(body: EndpointIn, scope: AdminScope, settings: SettingsDep) -> EndpointOut:
-    """Add an endpoint; the response carries its signing secret once (Standard Webhooks `whsec_...`)."""
+    """Add an endpoint; the response carries its signing secret once (Standard Webhooks `whsec_...`).
+
+    The URL must be https and its host must resolve to public addresses only (checked now, and again
+    before every delivery); otherwise the answer is a 422 problem saying why.
+    """
     endpoint, secret = webhooks.create_endpoint(scope, url=body.url, event_types=list(body.event_types),
                                                 signing_key=settings.signing_key(),
-                                                allow_private=settings.webhook_allow_private)
+                                                allow_private=settings.webhook_allow_private,
+                                                environment=settings.environment.value)
     return _endpoint_out(endpoint, secret)
 
 

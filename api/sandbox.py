@@ -53,6 +53,9 @@ class RunOut(BaseModel):
     target_url: str | None
     archive_sha256: str | None
     archive_bytes: int | None
+    archive_stored: bool | None = Field(
+        description="whether the uploaded archive is still kept: false once it was deleted, "
+                    "PRODREADY_SANDBOX_UPLOAD_RETENTION_HOURS after the run finished; null for URL runs")
     org_id: str | None
     sitting_id: str | None = Field(description="the assessment sitting the run counts for, if any")
     user_id: str
@@ -73,8 +76,9 @@ class RunDetail(RunOut):
 
 def _out(run: SandboxRun, model: type[RunOut] = RunOut) -> Any:
     # read the columns directly: loaded rows hold plain strings where the model declares enums
-    values = {name: getattr(run, name) for name in model.model_fields if name != "task"}
-    return model(**values, task=run.task_id)
+    values = {name: getattr(run, name) for name in model.model_fields if name not in ("task", "archive_stored")}
+    stored = run.archive_path is not None if run.mode == RunMode.ARCHIVE else None
+    return model(**values, task=run.task_id, archive_stored=stored)
 
 
 def _for_sitting(session: Session, user: User, task: str, org: str | None, sitting_id: str | None,

@@ -4,18 +4,20 @@ Each due delivery is first claimed (its next attempt pushed past the request tim
 conditional update), so several replicas never send the same attempt twice. The target is
 resolved once and refused when it is not a public address (sandbox/safe_http.py); the request
 dials that pinned address, keeping the name for the Host header and TLS, and never follows
-redirects. A 2xx is delivered; anything else retries after backoff x 2^(attempt-1), until
-`webhook_max_attempts`, then the delivery is `failed`. Every attempt is logged.
+redirects. A 2xx is delivered; anything else retries after a random wait between half and all of
+backoff x 2^(attempt-1) ("equal jitter", see `DeliveryPolicy.delay`), until `webhook_max_attempts`, then
+the delivery is `failed`. Every attempt is logged.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
@@ -42,9 +44,23 @@ class DeliveryPolicy:
     allow_loopback: bool
     environment: str
     signing_key: str
+    # The jitter's random source; pass a seeded `random.Random` to make delays reproducible in tests.
+    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+
+    def delay_bounds(self, attempts: int) -> tuple[float, float]:
+        """The range, in seconds, that the wait after the `attempts`-th failed attempt is drawn from."""
+        ceiling = self.backoff_seconds * 2 ** max(0, attempts - 1)
+        return ceiling / 2, ceiling
 
     def delay(self, attempts: int) -> timedelta:
-        return timedelta(seconds=self.backoff_seconds * 2 ** max(0, attempts - 1))
+        # Equal jitter: half of the exponential step is fixed, the other half random. Without jitter every
+        # message that failed against a receiver that is down retries at the same instants, so the receiver
+        # meets the whole backlog in one burst as it recovers. Full jitter (0 to the step) spreads retries a
+        # little wider, but can retry a failed message almost at once; keeping half the step fixed means a
+        # struggling receiver always gets at least half the configured pause, and the wait never exceeds the
+        # un-jittered step, so the total time before a message is given up stays what it was.
+        low, high = self.delay_bounds(attempts)
+        return timedelta(seconds=self.rng.uniform(low, high))
 
 
 def message_body(delivery: WebhookDelivery) -> str:

@@ -3,10 +3,16 @@
 Messages follow the Standard Webhooks spec: a JSON body `{"type", "timestamp", "data"}` with
 `webhook-id`, `webhook-timestamp` and `webhook-signature` headers, signed with the endpoint's
 `whsec_` secret (shown once when the endpoint is made, stored encrypted).
+
+A target URL is checked when the endpoint is registered, with the same resolver and address rules
+the sender applies (sandbox/safe_http.py), so an admin hears at once that it points at loopback, a
+private network or cloud metadata, or does not resolve. The sender checks again on every attempt:
+a name's DNS answer can change after registration (rebinding).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import secrets as _random
@@ -19,6 +25,7 @@ from credentials import secrets
 from credentials.models import CandidateConsent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from prodready.accounts.scope import OrgScope
 from prodready.errors import InvalidInput
+from sandbox.safe_http import Resolver, UnsafeTargetError, pin_target, system_resolver
 
 EVENT_TYPES: tuple[str, ...] = ("assessment.completed", "sandbox_run.finished", "credential.issued",
                                 "credential.revoked")
@@ -27,29 +34,56 @@ MAX_ENDPOINTS_PER_ORG = 20
 MAX_PAYLOAD_BYTES = 64 * 1024
 
 
-def validate_url(raw: str, *, allow_private: bool) -> str:
+def validate_url(raw: str, *, allow_private: bool, environment: str = "local",
+                 resolver: Resolver | None = system_resolver) -> str:
+    """The stripped URL, or InvalidInput saying what is wrong with it.
+
+    `allow_private` (local testing only) allows plain http and loopback targets. With a `resolver`, the
+    host is resolved and every address must be one the sender may dial; None checks the form only.
+    """
     url = raw.strip()
     parts = urlsplit(url)
-    if len(url) > 2048 or not parts.hostname or parts.username or parts.password or parts.fragment:
+    if (len(url) > 2048 or parts.scheme not in ("http", "https") or not parts.hostname or parts.username
+            or parts.password or parts.fragment):
         raise InvalidInput("A webhook URL is https://host[:port]/path, without credentials or fragment.")
-    if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
-        raise InvalidInput("Webhook URLs must use https.")
     try:
         parts.port  # noqa: B018 - validates the port
     except ValueError as exc:
         raise InvalidInput("The port is not a number from 1 to 65535.") from exc
+    if resolver is not None:
+        # Where the URL leads comes before how it is written: "resolves to a loopback address" is the
+        # problem to fix in http://localhost/, not the missing "s".
+        check_target(url, allow_private=allow_private, environment=environment, resolver=resolver)
+    if parts.scheme != "https" and not allow_private:
+        raise InvalidInput("Webhook URLs must use https.")
     return url
 
 
+def check_target(url: str, *, allow_private: bool, environment: str, resolver: Resolver = system_resolver) -> None:
+    """Refuse a URL the sender would refuse: resolved once, by the sender's own rules (`pin_target`)."""
+    try:
+        asyncio.run(pin_target(url, environment=environment, allow_loopback=allow_private, resolver=resolver))
+    except UnsafeTargetError as exc:
+        reason = str(exc).removesuffix("; only public addresses are probed")
+        raise InvalidInput(f"Webhook URL refused: {reason}. Webhooks are sent only to hosts that resolve to "
+                           "public internet addresses.") from exc
+
+
 def create_endpoint(scope: OrgScope, *, url: str, event_types: list[str], signing_key: str,
-                    allow_private: bool) -> tuple[WebhookEndpoint, str]:
+                    allow_private: bool, environment: str = "local",
+                    resolver: Resolver | None = system_resolver) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint (InvalidInput when the URL or events are not acceptable) and make its secret.
+
+    Pass `allow_private` and `environment` from the settings (`webhook_allow_private`, `environment`).
+    """
     unknown = sorted(set(event_types) - set(EVENT_TYPES))
     if unknown or not event_types:
         raise InvalidInput(f"Choose events from: {', '.join(EVENT_TYPES)}.")
     if len(list_endpoints(scope)) >= MAX_ENDPOINTS_PER_ORG:
         raise InvalidInput(f"An organisation can have at most {MAX_ENDPOINTS_PER_ORG} webhook endpoints.")
+    checked = validate_url(url, allow_private=allow_private, environment=environment, resolver=resolver)
     secret = "whsec_" + base64.b64encode(_random.token_bytes(32)).decode()
-    endpoint = WebhookEndpoint(org_id=scope.org.id, url=validate_url(url, allow_private=allow_private),
+    endpoint = WebhookEndpoint(org_id=scope.org.id, url=checked,
                                secret_encrypted=secrets.encrypt(signing_key, PURPOSE, secret.encode()),
                                event_types=sorted(set(event_types)))
     return scope.add(endpoint), secret

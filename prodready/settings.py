@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     sandbox_log_bytes: int = Field(
         default=64 * 1024, ge=1024, le=4 * 1_048_576, description="service output kept per run"
     )
+    # A day: long enough to look into a surprising result, while the run itself keeps the report, logs
+    # and the archive's sha256 for good; candidates' code is not kept longer than it is useful.
+    sandbox_upload_retention_hours: float = Field(
+        default=24.0, ge=0, le=24 * 366, description="how long an uploaded archive is kept after its run "
+        "finished; 0 deletes it at the next sweep; archives of queued or running runs are never deleted"
+    )
     # Credentials, public profiles, the widget and webhooks (credentials/).
     public_url: str | None = Field(
         default=None, max_length=300, description="the service's public base URL, used in credential and widget "
@@ -113,12 +119,14 @@ class Settings(BaseSettings):
     )
     webhook_max_attempts: int = Field(default=8, ge=1, le=20, description="tries of a webhook before it is given up")
     webhook_backoff_seconds: float = Field(
-        default=30.0, gt=0, le=3600, description="wait before the first retry; doubles on each failure"
+        default=30.0, gt=0, le=3600,
+        description="longest wait before the first retry (each wait is drawn between half and all of its step); "
+        "the step doubles on each failure"
     )
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="timeout of one webhook request")
     webhook_poll_seconds: float = Field(default=5.0, gt=0, le=600, description="how often due webhooks are sent")
     webhook_allow_private: bool = Field(
-        default=False, description="let webhooks reach private and loopback addresses (local testing only)"
+        default=False, description="let webhooks use plain http and reach loopback addresses (local testing only)"
     )
 
     @model_validator(mode="after")
