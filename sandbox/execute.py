@@ -9,6 +9,8 @@ records `could_not_run` with the reason; nothing here invents a result.
 from __future__ import annotations
 
 import asyncio
+import re
+import secrets
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -22,6 +24,15 @@ from sandbox.options import ProbeOptions
 from sandbox.report import OverallVerdict, ProbeReport
 
 _CANCEL_POLL_SECONDS = 0.2
+# A platform run's directory under the work root: its run id, then 4 random hex digits so that two
+# attempts of one run on one machine never share a directory. The sweep (sandbox/jobs/housekeeping.py)
+# reads the run id back from the name.
+RUN_DIR_NAME = re.compile(r"run-([0-9a-f]{32})-[0-9a-f]{4}")
+ARCHIVE_DELETED = "the uploaded archive was deleted after its run finished; upload the project again to run it"
+
+
+def run_dir_name(run_id: str) -> str:
+    return f"run-{run_id}-{secrets.token_hex(2)}"
 
 
 @dataclass(frozen=True)
@@ -122,7 +133,9 @@ async def _run_archive(spec: RunSpec, settings: Settings) -> Execution:
     from sandbox.runner import Deadlines, IsolationUnavailable, SandboxSetupError, arun_submission
     from sandbox.runtime import RuntimeBuildError
 
-    if spec.archive is None or not spec.archive.is_file():
+    if spec.archive is None:
+        return Execution(RunStatus.COULD_NOT_RUN, error=ARCHIVE_DELETED)
+    if not spec.archive.is_file():
         return Execution(RunStatus.COULD_NOT_RUN, error="the uploaded archive is no longer stored")
     try:
         outcome = await arun_submission(
@@ -131,7 +144,7 @@ async def _run_archive(spec: RunSpec, settings: Settings) -> Execution:
             runtime_dir=settings.sandbox_runtime_dir or default_runtime_dir(),
             deadlines=Deadlines(run_seconds=settings.sandbox_run_seconds),
             limits=ResourceLimits(log_bytes=settings.sandbox_log_bytes),
-            probe=probe, probe_options=probe_options(settings),
+            probe=probe, probe_options=probe_options(settings), run_name=run_dir_name(spec.id),
         )
     except (IsolationUnavailable, SandboxSetupError, RuntimeBuildError) as exc:
         # the platform cannot run submissions right now; the candidate's project was not judged

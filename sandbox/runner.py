@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -19,6 +18,7 @@ from typing import Any, Literal
 
 from sandbox.isolation import HostIsolation, ResourceLimits, detect_host, launch
 from sandbox.isolation.bwrap import SandboxSpec
+from sandbox.isolation.remove import remove_tree
 from sandbox.isolation.service_socket import PROBE_BASE_URL, transport_for, wait_ready
 from sandbox.manifest import ManifestError, load_manifest
 from sandbox.run_outcome import RunOutcome
@@ -85,7 +85,14 @@ async def arun_submission(
     probe: ProbeFn | None = None,
     probe_options: Any = None,
     host: HostIsolation | None = None,
+    run_name: str | None = None,
 ) -> RunOutcome:
+    """Run one archive; `run_name` names its directory under `work_root` (and its cgroups).
+
+    A platform run passes a name carrying its run id (`sandbox.execute.run_dir_name`), so a
+    directory left by a worker that died can be matched to its run and swept; the default is
+    a random `run-<12 hex>`.
+    """
     if environment not in ("local", "production"):
         raise ValueError(f"environment must be 'local' or 'production', not {environment!r}")
     deadlines, limits = deadlines or Deadlines(), limits or ResourceLimits()
@@ -99,7 +106,10 @@ async def arun_submission(
     _check_reachable(work_root, host.sandbox_uid)
     _check_reachable(Path(runtime.path), host.sandbox_uid)
     run = _Run(RunOutcome(task_id=task_id, environment=environment, layers=list(host.layers)))
-    run_dir = work_root / f"run-{uuid.uuid4().hex[:12]}"
+    run_name = run_name or f"run-{uuid.uuid4().hex[:12]}"
+    if "/" in run_name or run_name in (".", ".."):
+        raise ValueError(f"a run directory name is one path component, not {run_name!r}")
+    run_dir = work_root / run_name
     run_dir.mkdir(mode=0o711)
     run_dir.chmod(0o711)
     try:
@@ -118,7 +128,7 @@ async def arun_submission(
         )
     finally:
         started = time.monotonic()
-        shutil.rmtree(run_dir, ignore_errors=True)  # fd-based on Linux: never follows links
+        remove_tree(run_dir)  # never follows links; opens up read-only directories the service left
         run.outcome.timings["cleanup_seconds"] = round(time.monotonic() - started, 3)
         run.outcome.timings["total_seconds"] = round(time.monotonic() - run.started, 3)
     return run.outcome

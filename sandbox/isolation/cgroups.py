@@ -159,13 +159,26 @@ class RunCgroup:
                 directory.rmdir()
 
 
-def sweep(layout: CgroupLayout, keep: frozenset[str] = frozenset()) -> list[str]:
-    """Kill and remove run groups left by a worker that died; call at worker start. Returns their names."""
-    names = {d.name for root in layout.roots.values() if root.is_dir() for d in root.iterdir() if d.is_dir()}
-    stale = sorted(names - keep)
-    for name in stale:
+def group_names(layout: CgroupLayout) -> set[str]:
+    """The run groups that exist under the parent group, in any controller."""
+    names: set[str] = set()
+    for root in layout.roots.values():
+        with contextlib.suppress(OSError):
+            names |= {d.name for d in root.iterdir() if d.is_dir()}
+    return names
+
+
+def remove_groups(layout: CgroupLayout, names: set[str] | list[str]) -> None:
+    """Kill every process of these run groups and remove them; groups already gone are skipped."""
+    for name in sorted(names):
         dirs = [root / name for root in layout.roots.values() if (root / name).is_dir()]
         group = RunCgroup(layout, name, dirs)
         group.kill_all()
         group.remove()
+
+
+def sweep(layout: CgroupLayout, keep: frozenset[str] = frozenset()) -> list[str]:
+    """Kill and remove run groups left by a worker that died; call at worker start. Returns their names."""
+    stale = sorted(group_names(layout) - keep)
+    remove_groups(layout, stale)
     return stale

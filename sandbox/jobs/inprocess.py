@@ -1,7 +1,8 @@
 """The embedded default: a few worker threads inside the server process.
 
 Started and stopped with the app. At start, and then every `sandbox_reap_seconds`, it reaps
-expired leases and re-dispatches queued runs, so runs left by a restart are picked up again.
+expired leases and re-dispatches queued runs, so runs left by a restart are picked up again, and
+it sweeps expired uploads and dead runs' directories (sandbox/jobs/housekeeping.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from prodready.db import Database
 from prodready.observability import get_logger
 from prodready.settings import Settings
 from sandbox.execute import Executor, execute_run
-from sandbox.jobs import leases
+from sandbox.jobs import housekeeping, leases
 from sandbox.jobs.worker import StatusHook, process_run, worker_name
 
 log = get_logger("sandbox.jobs")
@@ -73,13 +74,17 @@ class InProcessDispatcher:
                 self._pending.discard(run_id)
 
     def sweep(self, *, waiting_for: float) -> None:
-        reaped = leases.reap(self.database, max_attempts=self.settings.sandbox_max_attempts)
-        for run_id in reaped.failed:
-            log.warning("sandbox run failed: its worker stopped responding", run_id=run_id)
-            if self.on_status is not None:
-                self.on_status("failed")
-        for run_id, _attempts in [*reaped.requeued, *leases.waiting(self.database, older_than_seconds=waiting_for)]:
-            self.submit(run_id)
+        try:
+            reaped = leases.reap(self.database, max_attempts=self.settings.sandbox_max_attempts)
+            for run_id in reaped.failed:
+                log.warning("sandbox run failed: its worker stopped responding", run_id=run_id)
+                if self.on_status is not None:
+                    self.on_status("failed")
+            lost = leases.waiting(self.database, older_than_seconds=waiting_for)
+            for run_id, _attempts in [*reaped.requeued, *lost]:
+                self.submit(run_id)
+        finally:  # a failed reap does not stop the files from being swept
+            housekeeping.housekeep(self.database, self.settings)
 
     def _reap_forever(self) -> None:
         waiting_for = 0.0  # at start every queued run is picked up; later only those a dispatch missed

@@ -18,7 +18,7 @@ from prodready.db import Database
 from prodready.observability import get_logger
 from prodready.settings import Settings
 from sandbox.execute import Executor, execute_run
-from sandbox.jobs import leases
+from sandbox.jobs import housekeeping, leases
 from sandbox.jobs.worker import process_run, worker_name
 
 JOB_FUNCTION = "sandbox_run"
@@ -86,12 +86,14 @@ async def _reap_forever(queue: Queue, database: Database, settings: Settings, st
             await sweep(queue, database, settings, waiting_for=settings.sandbox_reap_seconds * 2)
         except Exception:
             log.warning("sandbox reaper pass failed", exc_info=True)
+        # apart from the reaping: Redis being down must not stop the files from being swept
+        await asyncio.to_thread(housekeeping.housekeep, database, settings)
         await asyncio.sleep(settings.sandbox_reap_seconds)
 
 
 def build_worker(database: Database, settings: Settings, *, concurrency: int,
                  executor: Executor = execute_run) -> Worker:
-    """A saq worker: executes runs (the blocking runner in a thread) and reaps expired leases."""
+    """A saq worker: executes runs (the blocking runner in a thread), reaps expired leases, sweeps files."""
     from sandbox.execute import selected_checks
 
     selected_checks(settings)
