@@ -77,7 +77,10 @@ class PinnedTarget:
     scheme: str
     host: str
     port: int
-    address: str
+    address: str  # the resolver's first answer
+    # The host's other checked answers, tried in order when the first refuses the connection: a name
+    # like localhost often lists ::1 first while the service listens on 127.0.0.1 only.
+    fallbacks: tuple[str, ...] = ()
 
 
 async def pin_target(
@@ -125,7 +128,8 @@ async def pin_target(
             raise UnsafeTargetError(
                 f"{host!r} resolves to {answer}, {reason}; only public addresses are probed"
             )
-    return PinnedTarget(parsed.scheme, host, port, answers[0])
+    distinct = list(dict.fromkeys(answers))
+    return PinnedTarget(parsed.scheme, host, port, distinct[0], tuple(distinct[1:]))
 
 
 class _CappedStream(httpx.AsyncByteStream):
@@ -163,6 +167,9 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         self.max_response_bytes = max_response_bytes
         self.deadline = time.monotonic() + total_seconds
         self._inner = inner or httpx.AsyncHTTPTransport(retries=0)
+        # Until one address has answered, a refused connection moves on to the next checked answer;
+        # after that, every request dials the address that answered.
+        self._addresses: tuple[str, ...] = (target.address, *target.fallbacks)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url, target = request.url, self.target
@@ -180,17 +187,25 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         self.requests_left -= 1
         headers = httpx.Headers(request.headers)
         headers["Accept-Encoding"] = "identity"  # the cap then bounds what is decoded, too
-        pinned = httpx.Request(
-            request.method,
-            url.copy_with(host=target.address),
-            headers=headers,
-            stream=request.stream,
-            extensions={**request.extensions, "sni_hostname": target.host},
-        )
-        try:
-            response = await asyncio.wait_for(self._inner.handle_async_request(pinned), remaining)
-        except TimeoutError as exc:
-            raise UnsafeRequestError("the probing deadline passed while waiting for a response") from exc
+        for index, address in enumerate(self._addresses):
+            pinned = httpx.Request(
+                request.method,
+                url.copy_with(host=address),
+                headers=headers,
+                stream=request.stream,  # a refused connection sent nothing, so the body is still unread
+                extensions={**request.extensions, "sni_hostname": target.host},
+            )
+            try:
+                response = await asyncio.wait_for(self._inner.handle_async_request(pinned),
+                                                  self.deadline - time.monotonic())
+            except TimeoutError as exc:
+                raise UnsafeRequestError("the probing deadline passed while waiting for a response") from exc
+            except httpx.ConnectError:
+                if index + 1 == len(self._addresses):
+                    raise
+                continue
+            self._addresses = (address,)
+            break
         length = response.headers.get("Content-Length", "")
         if length.isdigit() and int(length) > self.max_response_bytes:
             await response.aclose()

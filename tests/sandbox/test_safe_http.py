@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -209,3 +210,48 @@ def test_real_connection_over_loopback_in_local_self_check():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_name_listing_an_address_nobody_listens_on_first_reaches_the_one_that_answers():
+    """localhost often resolves to ::1 first while a service listens on 127.0.0.1 only."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    resolver = stub_resolver(["::1", "127.0.0.1", "::1"])
+
+    async def scenario():
+        url = f"http://localhost:{port}/"
+        transport = await safe_transport(url, environment="local", allow_loopback=True, resolver=resolver)
+        assert (transport.target.address, transport.target.fallbacks) == ("::1", ("127.0.0.1",))
+        async with httpx.AsyncClient(transport=transport, base_url=url) as client:
+            first = (await client.get("/")).text
+            second = (await client.get("/")).text  # sticks to the address that answered
+        return first, second, transport._addresses
+
+    try:
+        assert run(scenario()) == (f"host=localhost:{port}",) * 2 + (("127.0.0.1",),)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_when_no_checked_address_answers_the_connection_error_says_so():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    async def scenario():
+        url = f"http://localhost:{port}/"
+        transport = await safe_transport(url, environment="local", allow_loopback=True,
+                                         resolver=stub_resolver(["127.0.0.1", "::1"]))
+        async with httpx.AsyncClient(transport=transport, base_url=url) as client:
+            await client.get("/")
+
+    with pytest.raises(httpx.ConnectError):
+        run(scenario())
+
+
+def test_every_answer_is_checked_before_any_is_dialled():
+    with pytest.raises(UnsafeTargetError, match="10.0.0.7, a private or reserved address"):
+        run(pin_target("http://mixed.example/", environment="local", allow_loopback=True,
+                       resolver=stub_resolver(["127.0.0.1", "10.0.0.7"])))
