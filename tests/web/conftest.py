@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from prodready.accounts.models import User
-from tests.factories import make_user
+from prodready.accounts.models import Role, User
+from tests.factories import add_member, make_org, make_user
 from tests.web.pages import csrf_from, page_sign_in
 
 QUESTION_ID = "airflow-vs-kubeflow-retraining-orchestration"
@@ -42,3 +42,12 @@ def other_person(live, db) -> Iterator[PageUser]:
 
 def form_token(http: httpx.Client, url: str) -> str:
     return csrf_from(http.get(url).text)
+
+
+@pytest.fixture
+def org_people(db):
+    """An organisation with an admin (its owner), an interviewer who rates, and a candidate."""
+    people = {n: make_user(db, display_name=f"{n.title()} Person") for n in ("admin", "rater", "candidate")}
+    org = make_org(db, owner=people["admin"], name="Acme Hiring")
+    add_member(db, org, people["rater"], Role.INTERVIEWER)
+    return org, people

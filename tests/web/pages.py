@@ -18,6 +18,12 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+def browser(live, person) -> tuple[httpx.Client, str]:
+    """A client signed in as `person` over real HTTP, and the CSRF token its pages carry."""
+    client = live.client()
+    return client, page_sign_in(client, person.email)
+
+
 def page_sign_in(client: httpx.Client, email: str, password: str = DEFAULT_PASSWORD) -> str:
     """Sign in with the form; returns the session's CSRF token for later form posts."""
     token = csrf_from(client.get("/signin").text)

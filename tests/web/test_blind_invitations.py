@@ -9,23 +9,10 @@ import pytest
 
 from prodready.accounts.models import Role
 from tests.factories import add_member, make_org, make_user
-from tests.web.pages import page_sign_in, visible_text
+from tests.web.pages import browser, visible_text
 
 QUESTION = "offline-model-to-production"
 FIRST, SECOND = "first.candidate@example.com", "second.candidate@example.com"
-
-
-@pytest.fixture
-def org_people(db):
-    people = {n: make_user(db, display_name=f"{n.title()} Person") for n in ("admin", "rater", "candidate")}
-    org = make_org(db, owner=people["admin"], name="Acme Hiring")
-    add_member(db, org, people["rater"], Role.INTERVIEWER)
-    return org, people
-
-
-def browser(live, person):
-    client = live.client()
-    return client, page_sign_in(client, person.email)
 
 
 def build(client, token, org, *, blind: bool) -> str:

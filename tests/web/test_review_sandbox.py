@@ -16,7 +16,7 @@ from sqlmodel import select
 from prodready.accounts.models import Role
 from sandbox.models import RunStatus, SandboxRun
 from tests.factories import add_member, make_org, make_user
-from tests.web.pages import csrf_from, page_sign_in, visible_text
+from tests.web.pages import browser, csrf_from, visible_text
 from tests.web.test_sandbox_pages import RecordingDispatcher
 
 QUESTION = "offline-model-to-production"
@@ -31,19 +31,6 @@ def dispatcher(live) -> Iterator[RecordingDispatcher]:
     original, live.app.state.sandbox_dispatcher = live.app.state.sandbox_dispatcher, RecordingDispatcher()
     yield live.app.state.sandbox_dispatcher
     live.app.state.sandbox_dispatcher = original
-
-
-@pytest.fixture
-def org_people(db):
-    people = {n: make_user(db, display_name=f"{n.title()} Person") for n in ("admin", "rater", "candidate")}
-    org = make_org(db, owner=people["admin"], name="Acme Hiring")
-    add_member(db, org, people["rater"], Role.INTERVIEWER)
-    return org, people
-
-
-def browser(live, person):
-    client = live.client()
-    return client, page_sign_in(client, person.email)
 
 
 def build_and_invite(client, token, org, *, blind: bool = False, sandbox: bool = True) -> tuple[str, str]:
