@@ -9,29 +9,33 @@ from rubrics.text import Token, tokenize
 SHINGLE = 5
 
 
-def shingles(words: list[str], n: int = SHINGLE) -> list[str]:
-    return list(map(" ".join, zip(*(words[k:] for k in range(n)), strict=False)))  # n-word windows
+Shingle = tuple[str, ...]
+
+
+def shingles(words: list[str], n: int = SHINGLE) -> list[Shingle]:
+    """Every run of n consecutive words, as tuples (hashed as they are, never joined into text)."""
+    return list(zip(*(words[k:] for k in range(n)), strict=False))
 
 
 @lru_cache(maxsize=4096)
-def reference_shingles(text: str, n: int = SHINGLE) -> frozenset[str]:
+def reference_shingles(text: str, n: int = SHINGLE) -> frozenset[Shingle]:
     return frozenset(shingles([t.text for t in tokenize(text)], n))
 
 
-def containment(answer_shingles: list[str], reference: frozenset[str]) -> float:
+def containment(answer_shingles: list[Shingle], reference: frozenset[Shingle]) -> float:
     """Share of the answer's shingles that also occur in the reference."""
     if not answer_shingles:
         return 0.0
     return sum(map(reference.__contains__, answer_shingles)) / len(answer_shingles)
 
 
-def jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
+def jaccard(a: set[Shingle] | frozenset[Shingle], b: set[Shingle] | frozenset[Shingle]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
 
 
-def longest_copied_run(tokens: list[Token], answer_shingles: list[str], reference: frozenset[str],
+def longest_copied_run(tokens: list[Token], answer_shingles: list[Shingle], reference: frozenset[Shingle],
                        n: int = SHINGLE) -> tuple[int, int] | None:
     """Character span of the longest stretch of consecutive shared shingles, if any."""
     best, run_start, best_span = 0, None, None
