@@ -32,6 +32,7 @@ EVENT_TYPES: tuple[str, ...] = ("assessment.completed", "sandbox_run.finished", 
 PURPOSE = "webhook-secrets"
 MAX_ENDPOINTS_PER_ORG = 20
 MAX_PAYLOAD_BYTES = 64 * 1024
+REGISTRATION_LOOKUP_SECONDS = 5.0
 
 
 def validate_url(raw: str, *, allow_private: bool, environment: str = "local",
@@ -60,13 +61,26 @@ def validate_url(raw: str, *, allow_private: bool, environment: str = "local",
 
 
 def check_target(url: str, *, allow_private: bool, environment: str, resolver: Resolver = system_resolver) -> None:
-    """Refuse a URL the sender would refuse: resolved once, by the sender's own rules (`pin_target`)."""
+    """Refuse a URL the sender would refuse: resolved once, by the sender's own rules (`pin_target`).
+
+    The look-up runs inside the registering request's transaction (on SQLite, while holding the write
+    lock), so it gets a bounded time; a name that takes longer is refused and can be registered again.
+    """
+    checking = pin_target(url, environment=environment, allow_loopback=allow_private, resolver=resolver)
+    # Not asyncio.run: it waits for the resolver's thread on the way out, which would undo the bound.
+    # Closing the loop leaves a stuck getaddrinfo thread to finish on its own.
+    loop = asyncio.new_event_loop()
     try:
-        asyncio.run(pin_target(url, environment=environment, allow_loopback=allow_private, resolver=resolver))
+        loop.run_until_complete(asyncio.wait_for(checking, REGISTRATION_LOOKUP_SECONDS))
+    except TimeoutError as exc:
+        raise InvalidInput(f"Webhook URL refused: looking up its host took longer than {REGISTRATION_LOOKUP_SECONDS:g} "
+                           "seconds. Check the name, or try again.") from exc
     except UnsafeTargetError as exc:
         reason = str(exc).removesuffix("; only public addresses are probed")
         raise InvalidInput(f"Webhook URL refused: {reason}. Webhooks are sent only to hosts that resolve to "
                            "public internet addresses.") from exc
+    finally:
+        loop.close()
 
 
 def create_endpoint(scope: OrgScope, *, url: str, event_types: list[str], signing_key: str,

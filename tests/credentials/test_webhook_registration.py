@@ -4,7 +4,9 @@ with a clear reason, through the JSON API (a 422 problem) and the admin page (a 
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 
 import httpx
 import pytest
@@ -201,6 +203,18 @@ class TestSameRulesAsTheSender:
         url = webhooks.validate_url(" https://hooks.example.com/x ", allow_private=False,
                                     resolver=self.resolver(PUBLIC, "2606:4700:4700::1111"))
         assert url == "https://hooks.example.com/x"
+
+    def test_a_name_that_takes_too_long_to_resolve_is_refused_with_the_reason(self, monkeypatch):
+        monkeypatch.setattr(webhooks, "REGISTRATION_LOOKUP_SECONDS", 0.2)
+
+        async def slow(host: str, port: int) -> list[str]:  # a stuck getaddrinfo, in a thread as the real one is
+            await asyncio.get_running_loop().run_in_executor(None, time.sleep, 3)
+            return [PUBLIC]
+
+        started = time.monotonic()
+        with pytest.raises(InvalidInput, match="looking up its host took longer than 0.2 seconds"):
+            webhooks.validate_url("https://slow.example.com/", allow_private=False, resolver=slow)
+        assert time.monotonic() - started < 2  # the answer does not wait for the stuck thread
 
     def test_the_allowance_cannot_be_used_outside_the_local_environment(self):
         with pytest.raises(InvalidInput, match="only in the local environment"):
