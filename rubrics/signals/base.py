@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
-import numpy as np
-
 from rubrics.bands import Profile
 from rubrics.compiled import CompiledRubric
 from rubrics.context import ScoringContext
@@ -51,10 +49,11 @@ class ScoringJob:
         """The tokens' lower-cased texts, which most signals scan."""
         return [t.text for t in self.tokens]
 
-    def segment_of_token(self) -> np.ndarray:
-        owner = np.zeros(len(self.tokens), dtype=np.int32)
+    def segment_of_token(self) -> list[int]:
+        """For each token, the index of its segment (a list: it is read one hit at a time)."""
+        owner = [0] * len(self.tokens)
         for index, seg in enumerate(self.segments):
-            owner[seg.first_token:seg.last_token] = index
+            owner[seg.first_token:seg.last_token] = [index] * seg.n_tokens
         return owner
 
 
