@@ -109,16 +109,15 @@ def test_platform_files_cannot_be_read(runtime_dir, work_root, tmp_path, platfor
     assert str(platform_data_dir.name) not in json.dumps(report["listdir /"])
 
 
-class _Listener:
-    """A TCP server on the host's loopback, standing in for the platform's own ports."""
+class _Server:
+    """Accepts connections on `sock` in a thread and counts them; `reply` is what each one gets."""
 
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
+    reply = b""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
         self.sock.listen()
         self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
         self.accepted = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -131,12 +130,25 @@ class _Listener:
             except TimeoutError:
                 continue
             self.accepted += 1
+            if self.reply:
+                conn.sendall(self.reply)
             conn.close()
 
     def close(self) -> None:
         self.stop.set()
         self.thread.join()
         self.sock.close()
+
+
+class _Listener(_Server):
+    """A TCP server on the host's loopback, standing in for the platform's own ports."""
+
+    def __init__(self) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        super().__init__(sock)
 
 
 def test_host_loopback_ports_are_unreachable(runtime_dir, work_root, tmp_path):
@@ -203,37 +215,22 @@ def test_runs_do_not_see_each_other(runtime_dir, work_root, tmp_path):
     assert os.listdir(work_root) == ["other-run"]
 
 
-class _HostSocket:
+class _HostSocket(_Server):
     """A Unix socket of the host (think: the database's) that answers anything with 200."""
+
+    reply = b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}"
 
     def __init__(self) -> None:
         self.directory = Path(tempfile.mkdtemp(prefix="prodready-hostsock-"))
         self.directory.chmod(0o755)
         self.path = self.directory / "db.sock"
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.bind(str(self.path))
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.bind(str(self.path))
         self.path.chmod(0o777)
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.accepted = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            self.accepted += 1
-            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}")
-            conn.close()
+        super().__init__(sock)
 
     def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
+        super().close()
         self.path.unlink()
         self.directory.rmdir()
 
