@@ -51,6 +51,17 @@ def start(candidate, ctoken, invite) -> str:
     return started.headers["location"]
 
 
+def begin(live, org, people, **build) -> tuple:
+    """The admin builds the assessment and invites; the candidate signs in and starts the sitting.
+
+    (the admin's client, the assessment's page, the candidate's client and CSRF token, the sitting's page)
+    """
+    interviewer, token = browser(live, people["admin"])
+    detail_url, invite = build_and_invite(interviewer, token, org, **build)
+    candidate, ctoken = browser(live, people["candidate"])
+    return interviewer, detail_url, candidate, ctoken, start(candidate, ctoken, invite)
+
+
 def open_task_for(candidate, ctoken, org) -> str:
     """As the sitting page's button does: choose the organisation's context, land on the task page."""
     chosen = candidate.post("/account/context", data={"csrf_token": ctoken, "org": org.slug,
@@ -108,10 +119,7 @@ def export_urls(org, detail_url: str) -> tuple[str, str]:
 class TestLinkingARunToTheSitting:
     def test_the_task_page_says_the_run_counts_and_the_run_records_the_sitting(self, live, org_people, db):
         org, people = org_people
-        interviewer, token = browser(live, people["admin"])
-        _detail, invite = build_and_invite(interviewer, token, org)
-        candidate, ctoken = browser(live, people["candidate"])
-        sitting_url = start(candidate, ctoken, invite)
+        interviewer, _detail, candidate, ctoken, sitting_url = begin(live, org, people)
         page = open_task_for(candidate, ctoken, org)
         assert "Runs you submit here count for your assessment “Platform screen”" in visible_text(page)
         run_id = submit_url_run(candidate, ctoken, page)
@@ -145,10 +153,7 @@ class TestLinkingARunToTheSitting:
 
     def test_after_submitting_a_run_no_longer_counts_and_the_form_says_why(self, live, org_people, db):
         org, people = org_people
-        interviewer, token = browser(live, people["admin"])
-        _detail, invite = build_and_invite(interviewer, token, org)
-        candidate, ctoken = browser(live, people["candidate"])
-        sitting_url = start(candidate, ctoken, invite)
+        interviewer, _detail, candidate, ctoken, sitting_url = begin(live, org, people)
         page = open_task_for(candidate, ctoken, org)  # opened while the sitting was open
         answer_and_submit(candidate, ctoken, sitting_url)
         response = candidate.post(f"/sandbox/tasks/{TASK}/url", data={
@@ -179,10 +184,7 @@ class TestLinkingARunToTheSitting:
 class TestReviewShowsTheHandsOnTask:
     def test_the_latest_run_with_status_score_and_checks_is_beside_the_answers(self, live, org_people, db):
         org, people = org_people
-        interviewer, token = browser(live, people["admin"])
-        detail_url, invite = build_and_invite(interviewer, token, org)
-        candidate, ctoken = browser(live, people["candidate"])
-        sitting_url = start(candidate, ctoken, invite)
+        interviewer, detail_url, candidate, ctoken, sitting_url = begin(live, org, people)
         page = open_task_for(candidate, ctoken, org)
         first = submit_url_run(candidate, ctoken, page)
         finish(db, first, validation="fail", score=60.0)
@@ -214,10 +216,7 @@ class TestReviewShowsTheHandsOnTask:
 
     def test_a_candidate_without_a_run_is_shown_as_such(self, live, org_people, db):
         org, people = org_people
-        interviewer, token = browser(live, people["admin"])
-        detail_url, invite = build_and_invite(interviewer, token, org)
-        candidate, ctoken = browser(live, people["candidate"])
-        sitting_url = start(candidate, ctoken, invite)
+        interviewer, detail_url, candidate, ctoken, sitting_url = begin(live, org, people)
         # A practice run made alone is not the assessment's.
         finish(db, submit_url_run(candidate, ctoken, candidate.get(f"/sandbox/tasks/{TASK}").text))
         answer_and_submit(candidate, ctoken, sitting_url)
@@ -245,10 +244,7 @@ class TestReviewShowsTheHandsOnTask:
 class TestExport:
     def test_json_and_csv_carry_the_run_beside_the_written_answers(self, live, org_people, db):
         org, people = org_people
-        interviewer, token = browser(live, people["admin"])
-        detail_url, invite = build_and_invite(interviewer, token, org)
-        candidate, ctoken = browser(live, people["candidate"])
-        sitting_url = start(candidate, ctoken, invite)
+        interviewer, detail_url, candidate, ctoken, sitting_url = begin(live, org, people)
         run_id = submit_url_run(candidate, ctoken, open_task_for(candidate, ctoken, org))
         finish(db, run_id, validation="fail", score=72.5)
         answer_and_submit(candidate, ctoken, sitting_url)
@@ -273,10 +269,7 @@ class TestExport:
 
     def test_a_candidate_who_wrote_nothing_still_has_a_csv_row_for_the_task(self, live, org_people, db):
         org, people = org_people
-        interviewer, token = browser(live, people["admin"])
-        detail_url, invite = build_and_invite(interviewer, token, org)
-        candidate, ctoken = browser(live, people["candidate"])
-        sitting_url = start(candidate, ctoken, invite)
+        interviewer, detail_url, candidate, ctoken, sitting_url = begin(live, org, people)
         finish(db, submit_url_run(candidate, ctoken, open_task_for(candidate, ctoken, org)))
         assert candidate.post(f"{sitting_url}/submit", data={"csrf_token": ctoken}).status_code == 303
         _json_url, csv_url = export_urls(org, detail_url)
@@ -287,10 +280,7 @@ class TestExport:
 class TestBlindReview:
     def test_nothing_names_the_candidate_in_the_queue_the_answer_page_or_the_exports(self, live, org_people, db):
         org, people = org_people
-        interviewer, token = browser(live, people["admin"])
-        detail_url, invite = build_and_invite(interviewer, token, org, blind=True)
-        candidate, ctoken = browser(live, people["candidate"])
-        sitting_url = start(candidate, ctoken, invite)
+        interviewer, detail_url, candidate, ctoken, sitting_url = begin(live, org, people, blind=True)
         run_id = submit_url_run(candidate, ctoken, open_task_for(candidate, ctoken, org))
         finish(db, run_id)
         with db.unit_of_work() as session:  # an error text that names the candidate's service
@@ -320,10 +310,7 @@ class TestBlindReview:
 class TestOrganisationScope:
     def test_an_interviewer_of_another_organisation_gets_404_everywhere(self, live, org_people, db):
         org, people = org_people
-        interviewer, token = browser(live, people["admin"])
-        detail_url, invite = build_and_invite(interviewer, token, org)
-        candidate, ctoken = browser(live, people["candidate"])
-        sitting_url = start(candidate, ctoken, invite)
+        interviewer, detail_url, candidate, ctoken, sitting_url = begin(live, org, people)
         run_id = submit_url_run(candidate, ctoken, open_task_for(candidate, ctoken, org))
         finish(db, run_id)
         answer_and_submit(candidate, ctoken, sitting_url)
