@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rubrics.memo import WordMemo
 from rubrics.text import Segment
 
 VERB_HINTS = frozenset((
@@ -30,15 +31,7 @@ def is_verbish(word: str) -> bool:
     return len(word) > 5 and word.endswith(("ed", "ing", "ise", "ize", "ises", "izes"))
 
 
-class _VerbishCache(dict):
-    def __missing__(self, word: str) -> bool:
-        if len(self) >= 100_000:
-            self.clear()
-        verbish = self[word] = is_verbish(word)
-        return verbish
-
-
-_VERBISH = _VerbishCache()
+_VERBISH: WordMemo[bool] = WordMemo(is_verbish, limit=100_000)
 
 
 def sentence_quality(segment: Segment, words: list[str], concept_tokens: int) -> float:

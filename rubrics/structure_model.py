@@ -19,6 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from rubrics.memo import WordMemo
+
 CORPUS_PATH = Path(__file__).parent / "data" / "structure_sentences.jsonl"
 SPLIT_SEED = 20240611
 _MAX_CACHED_WORDS = 100_000
@@ -71,7 +73,7 @@ class StructureModel:
         self._idf = np.concatenate([words.idf_, chars.idf_]).astype(np.float64)
         self._weights = np.ascontiguousarray(classifier.coef_.T, dtype=np.float64)  # features x labels
         self._intercept = classifier.intercept_.astype(np.float64)
-        self._by_word = _WordFeatures(self)
+        self._by_word: WordMemo[tuple[int, ...]] = WordMemo(self._char_features, limit=_MAX_CACHED_WORDS)
 
     def _char_features(self, word: str) -> tuple[int, ...]:
         """Columns of the in-vocabulary `char_wb` n-grams of one word, repeated as often as they occur."""
@@ -119,20 +121,6 @@ class StructureModel:
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         return scores / scores.sum(axis=1, keepdims=True)
-
-
-class _WordFeatures(dict):
-    """Word -> its character n-gram columns, computed on first sight."""
-
-    def __init__(self, model: StructureModel) -> None:
-        super().__init__()
-        self._model = model
-
-    def __missing__(self, word: str) -> tuple[int, ...]:
-        if len(self) >= _MAX_CACHED_WORDS:
-            self.clear()
-        columns = self[word] = self._model._char_features(word)
-        return columns
 
 
 def train(examples: list[tuple[str, str]]) -> StructureModel:

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import snowballstemmer
 
+from rubrics.memo import WordMemo
+
 # Hyphens split tokens ("re-train" -> "re", "train") so phrases match either spelling;
 # slashes and inner dots stay ("A/B", "0.2", "p99").
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[/'’.][^\W_]+)*")
@@ -26,20 +28,7 @@ CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "in
 _stemmer = snowballstemmer.stemmer("english")
 
 
-_MAX_STEMS = 200_000
-
-
-class _StemCache(dict):
-    """Word -> stem; vocabularies are small, so most look-ups never reach the stemmer."""
-
-    def __missing__(self, word: str) -> str:
-        if len(self) >= _MAX_STEMS:
-            self.clear()
-        stemmed = self[word] = _stemmer.stemWord(word.replace("’", "'"))
-        return stemmed
-
-
-_STEMS = _StemCache()
+_STEMS: WordMemo[str] = WordMemo(lambda word: _stemmer.stemWord(word.replace("’", "'")), limit=200_000)
 
 
 def stem(word: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 
 from sandbox.tasks.base import CheckPlan, Feature, Prediction, Task
 
@@ -32,7 +33,8 @@ def register_task(task_id: str, factory: Callable[[], Task]) -> None:
 
 # Built-in task ids, known without importing the tasks (which pulls in pandas and scikit-learn):
 # listing them (command line help, validation) must stay cheap.
-BUILTIN_TASKS = ("churn-deploy",)
+# id -> (module, class), imported on first use.
+BUILTIN_TASKS = {"churn-deploy": ("sandbox.tasks.churn_deploy", "ChurnDeployTask")}
 
 
 def task_ids() -> list[str]:
@@ -40,17 +42,12 @@ def task_ids() -> list[str]:
 
 
 def get_task(task_id: str) -> Task:
-    _load_builtin()
+    if task_id not in _FACTORIES and task_id in BUILTIN_TASKS:
+        # Imported on first use: building a task trains its model, which only the kit and the prober need.
+        module, name = BUILTIN_TASKS[task_id]
+        register_task(task_id, getattr(import_module(module), name))
     if task_id not in _FACTORIES:
         raise UnknownTask(task_id)
     if task_id not in _INSTANCES:
         _INSTANCES[task_id] = _FACTORIES[task_id]()
     return _INSTANCES[task_id]
-
-
-def _load_builtin() -> None:
-    # Imported lazily: building a task trains its model, which only the kit and the prober need.
-    if "churn-deploy" not in _FACTORIES:
-        from sandbox.tasks.churn_deploy import ChurnDeployTask
-
-        register_task("churn-deploy", ChurnDeployTask)
