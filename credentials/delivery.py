@@ -28,7 +28,7 @@ from credentials.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from credentials.webhooks import endpoint_secret
 from prodready.db import Database, utcnow
 from prodready.observability import get_logger
-from sandbox.safe_http import UnsafeTargetError, pin_target
+from sandbox.safe_http import UnsafeTargetError, safe_transport
 
 Clock = Callable[[], datetime]
 BATCH = 20
@@ -71,17 +71,20 @@ def message_body(delivery: WebhookDelivery) -> str:
 def _send(policy: DeliveryPolicy, url: str, secret: str, delivery: WebhookDelivery, now: datetime) -> int:
     body = message_body(delivery)
     signature = Webhook(secret).sign(delivery.id, now, body)
-    target = asyncio.run(pin_target(url, environment=policy.environment, allow_loopback=policy.allow_loopback))
-    parsed = httpx.URL(url)
-    address = f"[{target.address}]" if ":" in target.address else target.address
-    pinned = parsed.copy_with(host=address)
-    headers = {"content-type": "application/json", "user-agent": "prodready-webhooks", "host": parsed.netloc.decode(),
+    headers = {"content-type": "application/json", "user-agent": "prodready-webhooks",
                "webhook-id": delivery.id, "webhook-timestamp": str(int(now.timestamp())),
                "webhook-signature": signature}
-    with httpx.Client(timeout=policy.timeout_seconds, follow_redirects=False) as client:
-        response = client.post(pinned, content=body.encode(), headers=headers,
-                               extensions={"sni_hostname": target.host})
-    return response.status_code
+
+    async def post() -> int:
+        # The prober's transport: resolved and checked once, dialled at the checked address (keeping the
+        # name for Host and TLS), the origin only, the response capped.
+        transport = await safe_transport(url, environment=policy.environment, allow_loopback=policy.allow_loopback,
+                                         max_requests=1, total_seconds=policy.timeout_seconds * 2)
+        async with httpx.AsyncClient(transport=transport, timeout=policy.timeout_seconds,
+                                     follow_redirects=False) as client:
+            return (await client.post(url, content=body.encode(), headers=headers)).status_code
+
+    return asyncio.run(post())
 
 
 def _due(session: Session, now: datetime) -> list:
