@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Header, Query, Request, Response, UploadFile
@@ -54,8 +55,9 @@ class RunOut(BaseModel):
     archive_sha256: str | None
     archive_bytes: int | None
     archive_stored: bool | None = Field(
-        description="whether the uploaded archive is still kept: false once it was deleted, "
-                    "PRODREADY_SANDBOX_UPLOAD_RETENTION_HOURS after the run finished; null for URL runs")
+        description="whether the uploaded archive is still on disk: false once it was deleted, "
+                    "PRODREADY_SANDBOX_UPLOAD_RETENTION_HOURS after the run finished or by other means; "
+                    "null for URL runs")
     org_id: str | None
     sitting_id: str | None = Field(description="the assessment sitting the run counts for, if any")
     user_id: str
@@ -74,10 +76,11 @@ class RunDetail(RunOut):
     logs: str | None
 
 
-def _out(run: SandboxRun, model: type[RunOut] = RunOut) -> Any:
+def _out(run: SandboxRun, data_dir: Path, model: type[RunOut] = RunOut) -> Any:
     # read the columns directly: loaded rows hold plain strings where the model declares enums
     values = {name: getattr(run, name) for name in model.model_fields if name not in ("task", "archive_stored")}
-    stored = run.archive_path is not None if run.mode == RunMode.ARCHIVE else None
+    # the file, not the column: an archive deleted outside housekeeping still has its `archive_path`
+    stored = uploads.still_stored(data_dir, run.archive_path) if run.mode == RunMode.ARCHIVE else None
     return model(**values, task=run.task_id, archive_stored=stored)
 
 
@@ -97,15 +100,16 @@ def _count(request: Request, status: str) -> None:
     count_run_status(request.app.state.metrics, status)
 
 
-def _accepted(request: Request, response: Response, background: BackgroundTasks, created: service.Created) -> Any:
+def _accepted(request: Request, response: Response, background: BackgroundTasks, created: service.Created,
+              data_dir: Path) -> Any:
     response.headers["Location"] = f"{request.url_for('get_run', run_id=created.run.id).path}"
     if not created.new:
         response.status_code = 200
-        return _out(created.run, RunDetail)
+        return _out(created.run, data_dir, RunDetail)
     # dispatched after the response, so after the commit: a worker always finds the row
     background.add_task(request.app.state.sandbox_dispatcher.dispatch, created.run.id)
     _count(request, RunStatus.QUEUED)
-    return _out(created.run, RunDetail)
+    return _out(created.run, data_dir, RunDetail)
 
 
 @router.get("/tasks", response_model=list[TaskOut])
@@ -136,7 +140,7 @@ def create_url_run(body: UrlRunIn, request: Request, response: Response, backgro
     org, sitting_id = _for_sitting(session, principal.user, body.task, body.org, body.sitting_id, at)
     new = service.NewRun(task_id=body.task, mode=RunMode.URL, target_url=url, org=org, sitting_id=sitting_id)
     created = service.create_run(session, principal.user, new, idempotency_key=idempotency_key)
-    return _accepted(request, response, background, created)
+    return _accepted(request, response, background, created, settings.data_dir)
 
 
 @router.post("/runs/archive", status_code=201, response_model=RunDetail)
@@ -160,22 +164,24 @@ def create_archive_run(
             uploads.keep(stored, settings.data_dir / (created.run.archive_path or ""))
     finally:
         uploads.discard(stored)  # a replay or an error keeps nothing of this upload
-    return _accepted(request, response, background, created)
+    return _accepted(request, response, background, created, settings.data_dir)
 
 
 @router.get("/runs", response_model=list[RunOut])
-def list_my_runs(session: SessionDep, principal: PrincipalDep, status: RunStatus | None = None,
+def list_my_runs(session: SessionDep, principal: PrincipalDep, settings: SettingsDep, status: RunStatus | None = None,
                  limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[RunOut]:
-    return [_out(run) for run in service.my_runs(session, principal.user, limit=limit, status=status)]
+    runs = service.my_runs(session, principal.user, limit=limit, status=status)
+    return [_out(run, settings.data_dir) for run in runs]
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail, name="get_run")
-def get_run(run_id: str, session: SessionDep, principal: PrincipalDep) -> Any:
-    return _out(service.visible_run(session, principal.user, run_id), RunDetail)
+def get_run(run_id: str, session: SessionDep, principal: PrincipalDep, settings: SettingsDep) -> Any:
+    return _out(service.visible_run(session, principal.user, run_id), settings.data_dir, RunDetail)
 
 
 @router.post("/runs/{run_id}/cancel", response_model=RunDetail)
-def cancel_run(run_id: str, request: Request, session: SessionDep, principal: PrincipalDep) -> Any:
+def cancel_run(run_id: str, request: Request, session: SessionDep, principal: PrincipalDep,
+               settings: SettingsDep) -> Any:
     run = service.cancel_run(session, principal.user, run_id)
     _count(request, RunStatus.CANCELLED)
-    return _out(run, RunDetail)
+    return _out(run, settings.data_dir, RunDetail)

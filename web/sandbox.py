@@ -20,6 +20,7 @@ from assessments import hands_on
 from assessments.models import Assessment, Sitting
 from prodready.accounts.principal import Principal
 from prodready.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from prodready.settings import Settings
 from sandbox.jobs import count_run_status, service, uploads
 from sandbox.kit_archive import task_summary
 from sandbox.models import FINISHED, RunMode, RunStatus, SandboxRun
@@ -149,17 +150,20 @@ def submit_archive(
     return _accepted(request, background, created)
 
 
-def _run_context(run: SandboxRun) -> dict:
+def _run_context(run: SandboxRun, settings: Settings) -> dict:
     report = run.report or {}
+    # the file, not the column: an archive deleted outside housekeeping still has its `archive_path`
+    archive_gone = run.mode == RunMode.ARCHIVE and not uploads.still_stored(settings.data_dir, run.archive_path)
     # The task's title would load its model; the run page is polled, so it names the task by id.
     return {"run": run, "report": report, "checks": report.get("checks", []), "finished": run.status in FINISHED,
-            "task_title": run.task_id}
+            "task_title": run.task_id, "archive_gone": archive_gone}
 
 
 @router.get("/sandbox/runs/{run_id}")
-def run_page(run_id: str, request: Request, principal: PagePrincipalDep, session: PageSessionDep) -> Response:
+def run_page(run_id: str, request: Request, principal: PagePrincipalDep, session: PageSessionDep,
+             settings: PageSettingsDep) -> Response:
     run = service.visible_run(session, principal.user, run_id)
-    context = {"title": "Sandbox run", **_run_context(run)}
+    context = {"title": "Sandbox run", **_run_context(run, settings)}
     return render_fragment(request, "sandbox/run.html", "sandbox/_run_status.html", context)
 
 

@@ -59,3 +59,9 @@ def keep(upload: StoredUpload, destination: Path) -> None:
 
 def discard(upload: StoredUpload) -> None:
     upload.path.unlink(missing_ok=True)
+
+
+def still_stored(data_dir: Path, archive_path: str | None) -> bool:
+    """Whether a run's archive is still on disk. Housekeeping clears `archive_path` when it deletes the file,
+    but a file removed any other way (by hand, a volume restored without it) leaves the path behind."""
+    return archive_path is not None and (data_dir / archive_path).is_file()

@@ -336,6 +336,51 @@ class TestSurfaces:
             assert page.status_code == 200
             assert 'id="archive-deleted"' in page.text and "upload it again" in page.text
 
+    def test_an_archive_deleted_by_hand_is_reported_gone_though_the_run_still_names_it(
+        self, live, db: Database, session_settings: Settings
+    ):
+        """Not housekeeping's deletion (which clears `archive_path`): the file goes, the row is untouched."""
+        user = make_user(db)
+        with live.client() as client, live.client() as browser:
+            headers = {**sign_in(client, user.email, DEFAULT_PASSWORD).headers, "Idempotency-Key": "by-hand-1"}
+            form = {"data": {"task": "churn-deploy"}, "files": {"file": ("p.zip", _zip())}}
+            created = client.post("/api/v1/sandbox/runs/archive", headers=headers, **form)
+            assert created.status_code == 201 and created.json()["archive_stored"] is True, created.text
+            run_id = created.json()["id"]
+            page_sign_in(browser, user.email)
+            assert 'id="archive-deleted"' not in browser.get(f"/sandbox/runs/{run_id}").text
+
+            path = session_settings.data_dir / housekeeping.UPLOADS / f"{run_id}.zip"
+            path.unlink()
+            end_run(db, run_id, RunStatus.SUCCEEDED, ago=timedelta(minutes=5))
+
+            body = client.get(f"/api/v1/sandbox/runs/{run_id}", headers=headers).json()
+            assert (body["status"], body["archive_stored"]) == ("succeeded", False)
+            listed = client.get("/api/v1/sandbox/runs", headers=headers).json()
+            assert [run["archive_stored"] for run in listed if run["id"] == run_id] == [False]
+            again = client.post("/api/v1/sandbox/runs/archive", headers=headers, **form)
+            assert (again.status_code, again.json()["id"], again.json()["archive_stored"]) == (200, run_id, False)
+            assert not path.exists(), "a replay stores nothing, so it does not bring the archive back"
+            page = browser.get(f"/sandbox/runs/{run_id}")
+            assert page.status_code == 200
+            assert 'id="archive-deleted"' in page.text and "upload it again" in page.text
+        assert load_run(db, run_id).archive_path is not None, "reading reports the file and writes nothing"
+
+    def test_cancelling_a_queued_run_whose_archive_was_deleted_by_hand_says_it_is_gone(
+        self, live, db: Database, session_settings: Settings
+    ):
+        user = make_user(db)
+        with live.client() as client:
+            headers = sign_in(client, user.email, DEFAULT_PASSWORD).headers
+            created = client.post("/api/v1/sandbox/runs/archive", headers=headers,
+                                  data={"task": "churn-deploy"}, files={"file": ("p.tar.gz", b"\x1f\x8b not read")})
+            assert created.status_code == 201, created.text
+            run_id = created.json()["id"]
+            (session_settings.data_dir / housekeeping.UPLOADS / f"{run_id}.tar.gz").unlink()
+            cancelled = client.post(f"/api/v1/sandbox/runs/{run_id}/cancel", headers=headers)
+            assert cancelled.status_code == 200, cancelled.text
+            assert (cancelled.json()["status"], cancelled.json()["archive_stored"]) == ("cancelled", False)
+
     def test_url_runs_have_no_archive_to_keep(self, live, db: Database):
         user = make_user(db)
         with live.client() as client:
