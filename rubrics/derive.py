@@ -55,7 +55,7 @@ def key_terms(question: str, reference: str, idf: Callable[[str], float] | None 
 
 
 def derive_rubric(question: str, reference: str, idf: Callable[[str], float] | None = None) -> Rubric:
-    terms = key_terms(question, reference, idf) or [(t.text, 1.0) for t in tokenize(reference)[:3]]
+    terms = key_terms(question, reference, idf) or [(word, 1.0) for word in tokenize(reference).words[:3]]
     if not terms:
         raise ValueError("the reference answer has no words to derive concepts from")
     while len(terms) < N_CRITERIA:  # a rubric has at least three criteria; tiny references repeat terms

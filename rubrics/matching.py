@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import compress, count, filterfalse, repeat
+from operator import is_, itemgetter
 from typing import Literal, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from rubrics.text import Token, stem, tokenize
+from rubrics.memo import WordMemo
+from rubrics.text import Tokens, stem, tokenize
 
 MatchKind = Literal["exact", "stem", "fuzzy", "synonym"]
 _KIND_RANK = {"exact": 0, "synonym": 1, "stem": 2, "fuzzy": 3}
@@ -65,13 +68,13 @@ def fuzzy_threshold(form: str) -> float | None:
 def make_phrase(owner: int, form: str, *, canonical: bool, exact_only: bool = False,
                 prefix: bool = False, fuzzy: bool = True) -> Phrase | None:
     tokens = tokenize(form)
-    if not tokens:
+    if not len(tokens):
         return None
-    words = tuple(t.text for t in tokens)
+    words = tuple(tokens.words)
     short = len(words) == 1 and (len(words[0]) <= 3 or any(ch.isdigit() or ch == "/" for ch in words[0]))
     exact_only = exact_only or short
     return Phrase(
-        owner, form, words, tuple(t.stem for t in tokens), canonical,
+        owner, form, words, tuple(tokens.stems), canonical,
         None if exact_only or not fuzzy or len(words) > MAX_FUZZY_TOKENS
         else fuzzy_threshold(" ".join(words)),
         not exact_only, prefix and len(words) == 1 and len(words[0]) >= 5,
@@ -79,11 +82,11 @@ def make_phrase(owner: int, form: str, *, canonical: bool, exact_only: bool = Fa
 
 
 class _Candidates(NamedTuple):
-    """The phrases that may start at a token, found from its text alone."""
+    """The phrases that may start at a token, found from its text alone, ready to check against what follows."""
 
-    exact: tuple[Phrase, ...]  # first word equal (phrases matched exactly)
-    stemmed: tuple[Phrase, ...]  # first stem equal
-    prefixed: tuple[Phrase, ...]  # the token starts with the phrase
+    exact: tuple[tuple[Phrase, int, list[str], MatchKind], ...]  # first word equal: (phrase, length, rest, kind)
+    stemmed: tuple[tuple[Phrase, int, list[str], list[str]], ...]  # first stem equal: (.., rest stems, words)
+    prefixed: tuple[tuple[Phrase, MatchKind], ...]  # the token starts with the phrase
 
 
 class PhraseMatcher:
@@ -109,115 +112,142 @@ class PhraseMatcher:
         # Word -> candidates (None: no phrase starts there). Answers share most of their words,
         # so after a few answers a token costs one dict look-up.
         self._candidates: dict[str, _Candidates | None] = {}
-        self._near: dict[int, dict[str, tuple[Phrase, ...]]] = {n: {} for n in self._fuzzy}
+        # Per phrase length, n-gram (a word, or a tuple of words) -> the phrases it nearly spells
+        # (mostly none), remembered likewise.
+        self._near: dict[int, dict] = {n: {} for n in self._fuzzy}
 
     def _remember(self, words: set[str]) -> None:
         cache = self._candidates
         if len(cache) + len(words) > _MAX_CACHED_WORDS:
             cache.clear()
         for word in words:
-            exact = tuple(self._by_word.get(word, ()))
-            stemmed = tuple(self._by_stem.get(stem(word), ()))
-            prefixed = tuple(p for p in self._prefixes.get(word[:4], ()) if word.startswith(p.words[0]))
+            exact = tuple((p, len(p.words), list(p.words[1:]), "exact" if p.canonical else "synonym")
+                          for p in self._by_word.get(word, ()))
+            stemmed = tuple((p, len(p.words), list(p.stems[1:]), list(p.words))
+                            for p in self._by_stem.get(stem(word), ()))
+            prefixed = tuple((p, "stem" if p.canonical else "synonym")
+                             for p in self._prefixes.get(word[:4], ()) if word.startswith(p.words[0]))
             cache[word] = _Candidates(exact, stemmed, prefixed) if exact or stemmed or prefixed else None
 
-    def find(self, tokens: list[Token], words: list[str] | None = None) -> list[Hit]:
+    def find(self, tokens: Tokens) -> list[Hit]:
         found: dict[tuple[int, int, int], tuple[Phrase, MatchKind]] = {}
 
-        def add(phrase: Phrase, i: int, kind: MatchKind) -> None:
-            key = (phrase.owner, i, i + len(phrase.words))
+        def add(phrase: Phrase, i: int, n: int, kind: MatchKind) -> None:
+            key = (phrase.owner, i, i + n)
             if key not in found or _KIND_RANK[kind] < _KIND_RANK[found[key][1]]:
                 found[key] = (phrase, kind)
 
-        words = [t.text for t in tokens] if words is None else words
+        words, stems = tokens.words, tokens.stems
         cache = self._candidates
-        unseen = {w for w in words if w not in cache}
+        unseen = set(filterfalse(cache.__contains__, words))
         if unseen:
             self._remember(unseen)
-        n_tokens = len(tokens)
-        for i, candidates in enumerate(map(cache.__getitem__, words)):
-            if candidates is None:
-                continue
-            for phrase in candidates.exact:
-                n = len(phrase.words)
-                if i + n <= n_tokens and all(words[i + k] == phrase.words[k] for k in range(1, n)):
-                    add(phrase, i, "exact" if phrase.canonical else "synonym")
-            for phrase in candidates.stemmed:
-                n = len(phrase.words)
-                if i + n <= n_tokens and all(tokens[i + k].stem == phrase.stems[k] for k in range(1, n)):
+        candidates = list(map(cache.__getitem__, words))
+        # Only tokens where a phrase can start; a slice that runs past the end compares unequal.
+        for i in compress(count(), candidates):
+            exact, stemmed, prefixed = candidates[i]
+            for phrase, n, rest, kind in exact:
+                if words[i + 1:i + n] == rest:
+                    add(phrase, i, n, kind)
+            for phrase, n, rest, phrase_words in stemmed:
+                if stems[i + 1:i + n] == rest:
                     if not phrase.canonical:
-                        add(phrase, i, "synonym")
-                    elif all(words[i + k] == phrase.words[k] for k in range(n)):
-                        add(phrase, i, "exact")
+                        add(phrase, i, n, "synonym")
+                    elif words[i:i + n] == phrase_words:
+                        add(phrase, i, n, "exact")
                     else:
-                        add(phrase, i, "stem")
-            for phrase in candidates.prefixed:
-                add(phrase, i, "stem" if phrase.canonical else "synonym")
+                        add(phrase, i, n, "stem")
+            for phrase, kind in prefixed:
+                add(phrase, i, 1, kind)
         if self._fuzzy:
             self._find_fuzzy(words, found, add)
+        starts, ends = tokens.starts, tokens.ends
         hits = [
-            Hit(owner, phrase.form, kind, first, last, tokens[first].start, tokens[last - 1].end,
-                is_negated(tokens, first))
+            Hit(owner, phrase.form, kind, first, last, starts[first], ends[last - 1], is_negated(tokens, first))
             for (owner, first, last), (phrase, kind) in found.items()
         ]
         return _without_overlaps(hits)
 
     def _find_fuzzy(self, words: list[str], found: dict, add) -> None:
         for n, (group, forms, cutoff, initials) in self._fuzzy.items():
-            # Every n-gram, then only the distinct ones whose first letter a phrase shares
-            # (fuzzy matches keep the first letter); single words under 4 letters never match.
-            grams = list(map(" ".join, zip(*(words[k:] for k in range(n)), strict=False))) if n > 1 else words
-            keys = [g for g in dict.fromkeys(grams) if g[0] in initials and (n > 1 or len(g) >= 4)]
+            # n-grams as tuples of words (joined into text only when first met), keyed in `_near`.
+            grams = list(zip(*(words[k:] for k in range(n)), strict=False)) if n > 1 else words
             near = self._near[n]
-            unseen = [key for key in keys if key not in near]
-            if unseen:
-                self._compare(n, group, forms, cutoff, unseen)
-            for key in keys:
-                for phrase in near[key]:
-                    for i in (i for i, gram in enumerate(grams) if gram == key):
-                        if (phrase.owner, i, i + n) not in found:
-                            add(phrase, i, "fuzzy")
+            entries = list(map(near.get, grams))
+            if None in entries:  # n-grams not met before
+                unseen = set(compress(grams, map(is_, entries, repeat(None))))
+                if len(near) + len(unseen) > _MAX_CACHED_WORDS:
+                    near.clear()
+                    unseen = set(grams)
+                near.update(dict.fromkeys(unseen, ()))
+                # Only n-grams whose first letter a phrase shares are compared (fuzzy matches keep the
+                # first letter); single words under 4 letters never match.
+                texts = {gram: gram if n == 1 else " ".join(gram) for gram in unseen}
+                keys = [gram for gram, text in texts.items() if text[0] in initials and (n > 1 or len(text) >= 4)]
+                if keys:
+                    self._compare(n, group, forms, cutoff, keys, [texts[gram] for gram in keys])
+                entries = list(map(near.__getitem__, grams))
+            # An n-gram's entry is truthy only when it nearly spells some phrase.
+            for i in compress(count(), entries):
+                for phrase in entries[i]:
+                    if (phrase.owner, i, i + n) not in found:
+                        add(phrase, i, n, "fuzzy")
 
-    def _compare(self, n: int, group: list[Phrase], forms: list[str], cutoff: float, keys: list[str]) -> None:
-        """Which phrases each n-gram nearly spells, remembered per n-gram: answers share most of theirs."""
-        near = self._near[n]
-        if len(near) + len(keys) > _MAX_CACHED_WORDS:
-            near.clear()
-        close: dict[str, list[Phrase]] = {key: [] for key in keys}
-        scores = process.cdist(forms, keys, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
+    def _compare(self, n: int, group: list[Phrase], forms: list[str], cutoff: float, keys: list,
+                 texts: list[str]) -> None:
+        """Which phrases each n-gram (`keys`, spelled `texts`) nearly spells, remembered per n-gram."""
+        close: dict[int, list[Phrase]] = defaultdict(list)
+        scores = process.cdist(forms, texts, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
         for row, col in zip(*np.nonzero(scores), strict=True):
-            phrase, score, key = group[row], scores[row, col], keys[col]
+            phrase, score, text = group[row], scores[row, col], texts[col]
             # 100 is the phrase itself, which the exact and stemmed passes already found.
-            if score < 100 and score >= phrase.fuzzy_threshold and key[0] == phrase.words[0][0]:
-                close[key].append(phrase)
-        near.update((key, tuple(phrases)) for key, phrases in close.items())
+            if score < 100 and score >= phrase.fuzzy_threshold and text[0] == phrase.words[0][0]:
+                close[col].append(phrase)
+        self._near[n].update((keys[col], tuple(phrases)) for col, phrases in close.items())
 
 
-def is_negated(tokens: list[Token], first: int) -> bool:
+_NEGATING: WordMemo[bool] = WordMemo(lambda word: word in NEGATORS or word.endswith(("n't", "n’t")), limit=100_000)
+
+
+def is_negated(tokens: Tokens, first: int) -> bool:
     """A negator within a few tokens before the match, in the same clause."""
-    clause = tokens[first].clause
-    for j in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
-        token = tokens[j]
-        if token.clause != clause:
+    words = tokens.words
+    low = max(0, first - NEGATION_WINDOW)
+    if not any(map(_NEGATING.__getitem__, words[low:first])):
+        return False  # most matches: no negator near at all
+    clauses = tokens.clauses
+    clause = clauses[first]
+    for j in range(first - 1, low - 1, -1):
+        if clauses[j] != clause:
             return False
-        word = token.text
-        if word in NEGATORS or word.endswith(("n't", "n’t")):
-            following = tokens[j + 1].text if j + 1 < len(tokens) else ""
-            if following not in _NOT_NEGATING_NEXT:
-                return True
+        if _NEGATING[words[j]] and words[j + 1] not in _NOT_NEGATING_NEXT:
+            return True
     return False
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:
     """Per owner, keep the longest, best-kind match where matches overlap."""
-    hits.sort(key=lambda h: (h.owner, -(h.last - h.first), _KIND_RANK[h.kind], h.first))
-    kept: list[Hit] = []
-    taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for hit in hits:
-        spans = taken[hit.owner]
-        if any(hit.first < last and first < hit.last for first, last in spans):
-            continue
-        spans.append((hit.first, hit.last))
-        kept.append(hit)
-    kept.sort(key=lambda h: (h.start, h.owner))
-    return kept
+    hits.sort(key=_OWNER_AND_FIRST)
+    # Most answers have no overlapping matches of one owner: then every hit stays.
+    if any(map(_overlaps, hits, hits[1:])):
+        hits.sort(key=lambda h: (h.owner, -(h.last - h.first), _KIND_RANK[h.kind], h.first))
+        kept: list[Hit] = []
+        taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for hit in hits:
+            spans = taken[hit.owner]
+            if any(hit.first < last and first < hit.last for first, last in spans):
+                continue
+            spans.append((hit.first, hit.last))
+            kept.append(hit)
+        hits = kept
+    hits.sort(key=_START_AND_OWNER)
+    return hits
+
+
+_OWNER_AND_FIRST = itemgetter(0, 3)
+_START_AND_OWNER = itemgetter(5, 0)
+
+
+def _overlaps(before: Hit, after: Hit) -> bool:
+    """Whether two hits, in (owner, first) order, belong to one owner and overlap."""
+    return before.owner == after.owner and after.first < before.last

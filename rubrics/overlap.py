@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rubrics.text import Token, tokenize
+from rubrics.text import Tokens, tokenize
 
 SHINGLE = 5
 
@@ -19,7 +19,7 @@ def shingles(words: list[str], n: int = SHINGLE) -> list[Shingle]:
 
 @lru_cache(maxsize=4096)
 def reference_shingles(text: str, n: int = SHINGLE) -> frozenset[Shingle]:
-    return frozenset(shingles([t.text for t in tokenize(text)], n))
+    return frozenset(shingles(tokenize(text).words, n))
 
 
 def containment(answer_shingles: list[Shingle], reference: frozenset[Shingle]) -> float:
@@ -35,7 +35,7 @@ def jaccard(a: set[Shingle] | frozenset[Shingle], b: set[Shingle] | frozenset[Sh
     return len(a & b) / len(a | b)
 
 
-def longest_copied_run(tokens: list[Token], answer_shingles: list[Shingle], reference: frozenset[Shingle],
+def longest_copied_run(tokens: Tokens, answer_shingles: list[Shingle], reference: frozenset[Shingle],
                        n: int = SHINGLE) -> tuple[int, int] | None:
     """Character span of the longest stretch of consecutive shared shingles, if any."""
     best, run_start, best_span = 0, None, None
@@ -47,6 +47,6 @@ def longest_copied_run(tokens: list[Token], answer_shingles: list[Shingle], refe
             length = i - run_start
             if length > best:
                 best = length
-                best_span = (tokens[run_start].start, tokens[i - 1 + n - 1].end)
+                best_span = (tokens.starts[run_start], tokens.ends[i - 1 + n - 1])
             run_start = None
     return best_span

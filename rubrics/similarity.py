@@ -10,6 +10,8 @@ import math
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
+from itertools import compress, filterfalse, repeat
+from operator import mul, truediv
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
@@ -22,7 +24,7 @@ Vector = dict[int, float]
 
 
 def stemmed_words(text: str) -> list[str]:
-    return stem_all([w for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS])
+    return stem_all(list(filterfalse(ENGLISH_STOP_WORDS.__contains__, _TOKEN.findall(text.lower()))))
 
 
 class TextSpace:
@@ -47,17 +49,18 @@ class TextSpace:
 
     def idf_sum(self, stemmed_words: Iterable[str]) -> float:
         get, unseen = self._idf.get, self._unseen_idf
-        return sum(get(s, unseen) for s in stemmed_words)
+        return sum(map(get, stemmed_words, repeat(unseen)))
 
     def vector(self, text: str) -> Vector:
         vocabulary, idf = self._vocabulary, self._idf_by_index
+        counts = Counter(stemmed_words(text))
         weights = {}
-        for term, n in Counter(stemmed_words(text)).items():
-            index = vocabulary.get(term)
-            if index is not None:
-                weights[index] = (1.0 + math.log(n)) * idf[index]
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {i: w / norm for i, w in weights.items()}
+        for term in compress(counts, map(vocabulary.__contains__, counts)):  # only the fitted vocabulary
+            index = vocabulary[term]
+            weights[index] = (1.0 + math.log(counts[term])) * idf[index]
+        values = weights.values()
+        norm = math.sqrt(sum(map(mul, values, values))) or 1.0
+        return dict(zip(weights, map(truediv, values, repeat(norm)), strict=True))
 
     def reference_vector(self, text: str) -> Vector:
         cached = self._cache.get(text)
@@ -70,4 +73,4 @@ class TextSpace:
     def similarity(self, answer: Vector, reference: str) -> float:
         ref = self.reference_vector(reference)
         small, large = (answer, ref) if len(answer) < len(ref) else (ref, answer)
-        return sum(w * large.get(i, 0.0) for i, w in small.items())
+        return sum(map(mul, small.values(), map(large.get, small, repeat(0.0))))

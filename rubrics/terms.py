@@ -7,22 +7,22 @@ from functools import lru_cache
 from itertools import compress, count
 
 from rubrics.patterns import METRIC_TERMS, TOOL_TERMS
-from rubrics.text import Token, tokenize
+from rubrics.text import Tokens, tokenize
 
 
 class TermIndex:
     def __init__(self, terms: tuple[str, ...]) -> None:
         self._by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for term in terms:
-            words = tuple(t.text for t in tokenize(term))
+            words = tuple(tokenize(term).words)
             if words:
                 self._by_first[words[0]].append(words)
         for candidates in self._by_first.values():
             candidates.sort(key=len, reverse=True)  # longest name first: "kubeflow pipelines"
 
-    def find(self, tokens: list[Token], words: list[str] | None = None) -> list[tuple[int, int]]:
+    def find(self, tokens: Tokens) -> list[tuple[int, int]]:
         """Character spans of non-overlapping matches, left to right."""
-        words = [t.text for t in tokens] if words is None else words
+        words, starts, ends = tokens.words, tokens.starts, tokens.ends
         by_first = self._by_first
         spans = []
         n, resume = len(words), 0
@@ -32,7 +32,7 @@ class TermIndex:
             for name in by_first[words[i]]:
                 k = len(name)
                 if i + k <= n and all(words[i + j] == name[j] for j in range(1, k)):
-                    spans.append((tokens[i].start, tokens[i + k - 1].end))
+                    spans.append((starts[i], ends[i + k - 1]))
                     resume = i + k
                     break
         return spans

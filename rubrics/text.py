@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
-from functools import partial
-from itertools import accumulate, repeat
+from collections.abc import Iterator
+from itertools import accumulate, chain, repeat
 from operator import add
 from typing import NamedTuple
 
@@ -17,12 +16,14 @@ from rubrics.memo import WordMemo
 # Hyphens split tokens ("re-train" -> "re", "train") so phrases match either spelling;
 # slashes and inner dots stay ("A/B", "0.2", "p99").
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[/'’.][^\W_]+)*")
+_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[*]?[A-Z0-9])")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+")
-# Clause breaks: punctuation, or a dash with spaces around it (checked in `_clause_breaks`:
-# an alternation with the dash case makes the regex scan several times slower).
-_CLAUSE_BREAK_RE = re.compile(r"[,;:.!?()\n\-–—]")
+# Clause breaks: punctuation, or a dash with whitespace around it (see `_clause_breaks`).
+_CLAUSE_BREAK_RE = re.compile(r"[,;:.!?()\n]")
+_SPACED_DASH_RE = re.compile(r"(?<=\s)[-–—](?=\s)")
 _DASHES = frozenset("-–—")
+_start = re.Match.start
 CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "instead", "yet"})
 
 _stemmer = snowballstemmer.stemmer("english")
@@ -39,7 +40,7 @@ def stem_all(words: list[str]) -> list[str]:
     return list(map(_STEMS.__getitem__, words))
 
 
-class Token(NamedTuple):  # a tuple: answers have thousands of tokens and tuples build fastest
+class Token(NamedTuple):
     text: str  # lower-cased
     start: int
     end: int
@@ -47,12 +48,46 @@ class Token(NamedTuple):  # a tuple: answers have thousands of tokens and tuples
     clause: int  # tokens with the same clause id are not separated by punctuation or "but"
 
 
-_make_token = partial(tuple.__new__, Token)
-_span = re.Match.span
+class Tokens:
+    """An answer's tokens, column by column.
+
+    The scorer reads columns (`words`, `starts`, ...) with C-level maps and slices; building one
+    object per token would cost more than most signals. Indexing and iterating give `Token`s, for
+    code that reads a few tokens of a short text.
+    """
+
+    __slots__ = ("words", "starts", "ends", "stems", "_text", "_clauses")
+
+    def __init__(self, text: str, words: list[str], starts: list[int], ends: list[int]) -> None:
+        self._text = text
+        self.words = words  # lower-cased
+        self.starts = starts  # character offsets into the text
+        self.ends = ends
+        self.stems = list(map(_STEMS.__getitem__, words))
+        self._clauses: list[int] | None = None
+
+    @property
+    def clauses(self) -> list[int]:
+        """Clause ids: tokens with the same id are not separated by punctuation or "but". Computed when
+        first asked for (only negation reads them, and only where a negator is near)."""
+        if self._clauses is None:
+            breaks = _clause_breaks(self._text)
+            contrasts = accumulate(map(CLAUSE_WORDS.__contains__, self.words))
+            self._clauses = list(map(add, map(bisect_left, repeat(breaks), self.starts), contrasts))
+        return self._clauses
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __getitem__(self, index: int) -> Token:
+        return Token(self.words[index], self.starts[index], self.ends[index], self.stems[index],
+                     self.clauses[index])
+
+    def __iter__(self) -> Iterator[Token]:
+        return map(Token, self.words, self.starts, self.ends, self.stems, self.clauses)
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):  # a tuple: it builds several times faster than a frozen dataclass
     """A sentence, bullet item or heading line of the answer."""
 
     start: int
@@ -67,34 +102,24 @@ class Segment:
         return self.last_token - self.first_token
 
 
-def tokenize(text: str) -> list[Token]:
-    # Built column by column with C-level maps: this runs on every answer and every token.
-    spans = list(map(_span, _TOKEN_RE.finditer(text)))
-    if not spans:
-        return []
+def tokenize(text: str) -> Tokens:
+    # Splitting with the token pattern captured gives separators and tokens alternately, so
+    # offsets are running sums of their lengths: no match object per token.
     lowered = text.lower()
-    if len(lowered) == len(text):  # every character lower-cases to one, so offsets carry over
-        words = [lowered[start:end] for start, end in spans]
-    else:  # e.g. "İ" lower-cases to two characters
-        words = [text[start:end].lower() for start, end in spans]
-    starts, ends = zip(*spans, strict=True)
-    # A clause ends at punctuation or a contrast word; tokens in one clause share an id.
-    breaks = _clause_breaks(text)
-    contrasts = accumulate(map(CLAUSE_WORDS.__contains__, words))
-    clauses = map(add, map(bisect_left, repeat(breaks), starts), contrasts)
-    stems = map(_STEMS.__getitem__, words)
-    return list(map(_make_token, zip(words, starts, ends, stems, clauses, strict=True)))
+    same_length = len(lowered) == len(text)  # every character lower-cases to one, so offsets carry over
+    parts = _SPLIT_RE.split(lowered if same_length else text)  # e.g. "İ" lower-cases to two characters
+    offsets = list(accumulate(map(len, parts), initial=0))
+    words = parts[1::2] if same_length else list(map(str.lower, parts[1::2]))
+    return Tokens(text, words, offsets[1:-1:2], offsets[2::2])
 
 
 def _clause_breaks(text: str) -> list[int]:
-    breaks = []
-    last = len(text) - 1
-    for match in _CLAUSE_BREAK_RE.finditer(text):
-        at = match.start()
-        if text[at] in _DASHES and not (0 < at < last and text[at - 1].isspace() and text[at + 1].isspace()):
-            continue  # a hyphen inside a word or a dash not set off by spaces
-        breaks.append(at)
-    return breaks
+    """Offsets of punctuation, and of dashes set off by whitespace on both sides (a hyphen inside a
+    word is no break); two scans and a merge, as one alternation scans several times slower."""
+    punctuation = map(_start, _CLAUSE_BREAK_RE.finditer(text))
+    if not _DASHES.intersection(text):
+        return list(punctuation)
+    return sorted(chain(punctuation, map(_start, _SPACED_DASH_RE.finditer(text))))
 
 
 def _blocks(text: str) -> list[tuple[int, int, bool]]:
@@ -130,7 +155,7 @@ def _looks_like_heading(line: str, *, first_in_block: bool) -> bool:
     return stripped.endswith(":") or (first_in_block and stripped[-1:].isalnum() and stripped[:1].isupper())
 
 
-def segment(text: str, tokens: list[Token]) -> list[Segment]:
+def segment(text: str, tokens: Tokens) -> list[Segment]:
     """Split into paragraphs and items, then sentences; each segment knows its token range."""
     spans: list[tuple[int, int, bool]] = []
     for block_start, block_end, bullet in _blocks(text):
@@ -141,7 +166,7 @@ def segment(text: str, tokens: list[Token]) -> list[Segment]:
             bullet = False
         spans.append((cursor, block_end, bullet))
     segments: list[Segment] = []
-    token_starts = [t.start for t in tokens]
+    token_starts = tokens.starts
     for start, end, bullet in spans:
         while start < end and text[start].isspace():
             start += 1

@@ -8,7 +8,6 @@ later ones may read what earlier ones found (integrity reads the concept matches
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import ClassVar
 
 from rubrics.bands import Profile
@@ -26,14 +25,14 @@ from rubrics.result import (
 )
 from rubrics.similarity import TextSpace
 from rubrics.structure_model import StructureModel
-from rubrics.text import Segment, Token
+from rubrics.text import Segment, Tokens
 
 
 @dataclass
 class ScoringJob:
     compiled: CompiledRubric
     answer: str
-    tokens: list[Token]
+    tokens: Tokens
     segments: list[Segment]
     context: ScoringContext
     space: TextSpace
@@ -44,10 +43,10 @@ class ScoringJob:
     def rubric(self):
         return self.compiled.rubric
 
-    @cached_property
+    @property
     def words(self) -> list[str]:
         """The tokens' lower-cased texts, which most signals scan."""
-        return [t.text for t in self.tokens]
+        return self.tokens.words
 
     def segment_of_token(self) -> list[int]:
         """For each token, the index of its segment (a list: it is read one hit at a time)."""

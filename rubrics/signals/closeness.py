@@ -9,10 +9,12 @@ where the reference is all there is; in rubric mode it is reported but concepts 
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import compress, filterfalse
 
 from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from rubrics.memo import WordMemo
 from rubrics.signals.base import Findings, ScoringJob, Signal, register
 from rubrics.similarity import TextSpace
 from rubrics.text import stem_all, tokenize
@@ -27,12 +29,19 @@ def _content(text: str) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
     """Content stems, and (word, stem) pairs of every token."""
     tokens = tokenize(text)
     stems = frozenset(t.stem for t in tokens if t.text not in ENGLISH_STOP_WORDS and len(t.text) > 1)
-    return stems, tuple((t.text, t.stem) for t in tokens)
+    return stems, tuple(zip(tokens.words, tokens.stems, strict=True))
 
 
 def _weighted_share(wanted: frozenset[str] | set[str], have: frozenset[str] | set[str], space: TextSpace) -> float:
     total = space.idf_sum(wanted)
-    return space.idf_sum(s for s in wanted if s in have) / total if total else 0.0
+    return space.idf_sum(filter(have.__contains__, wanted)) / total if total else 0.0
+
+
+def _is_content(word: str) -> bool:
+    return len(word) > 1 and word not in ENGLISH_STOP_WORDS
+
+
+_CONTENT: WordMemo[bool] = WordMemo(_is_content, limit=100_000)
 
 
 @lru_cache(maxsize=4096)
@@ -49,14 +58,15 @@ def features(answer_words: list[str], reference: str, question: str, space: Text
     question_stems, reference_stems, reference_length, wanted, reference_text = _reference(reference, question)
     # Distinct words first (in order of first use): an answer repeats most of its words.
     distinct = list(dict.fromkeys(answer_words))
-    answer_stems = frozenset(stem_all([w for w in distinct if len(w) > 1 and w not in ENGLISH_STOP_WORDS]))
+    distinct_stems = stem_all(distinct)
+    answer_stems = frozenset(compress(distinct_stems, map(_CONTENT.__getitem__, distinct)))
     offered = answer_stems - question_stems
     soft = 0.0
     if wanted and answer_stems:
         best = process.cdist(wanted, sorted(answer_stems), scorer=fuzz.ratio, workers=1).max(axis=1)
         soft = float((best >= SOFT_MATCH).mean())
-    from_question = {w for w, s in zip(distinct, stem_all(distinct), strict=True) if s in question_stems}
-    answer_text = " ".join([w for w in answer_words if w not in from_question])
+    from_question = set(compress(distinct, map(question_stems.__contains__, distinct_stems)))
+    answer_text = " ".join(filterfalse(from_question.__contains__, answer_words))
     return {
         "token_set": fuzz.token_set_ratio(answer_text, reference_text) / 100,
         "soft_recall": soft,

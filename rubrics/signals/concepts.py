@@ -20,7 +20,7 @@ class ConceptCoverage(Signal):
 
     def run(self, job: ScoringJob, findings: Findings) -> None:
         compiled = job.compiled
-        hits = compiled.concept_matcher.find(job.tokens, job.words)
+        hits = compiled.concept_matcher.find(job.tokens)
         owner_of = job.segment_of_token()
         concept_tokens = [0] * len(job.segments)
         for hit in hits:

@@ -17,7 +17,7 @@ class Pitfalls(Signal):
             findings.record(job, self.name, 0.0, "the rubric lists no pitfalls")
             return
         count = len(pitfalls)
-        hits = [h for h in job.compiled.pitfall_phrases.find(job.tokens, job.words) if not h.negated]
+        hits = [h for h in job.compiled.pitfall_phrases.find(job.tokens) if not h.negated]
         triggers = [h for h in hits if h.owner < count]
         guarded = {h.owner - count for h in hits if h.owner >= count}
         seen = set()

@@ -18,6 +18,7 @@ from rubrics.patterns import (
 from rubrics.result import SpecificitySignal, VagueClaim
 from rubrics.signals.base import Findings, ScoringJob, Signal, register
 from rubrics.terms import metric_index, tool_index
+from rubrics.text import Tokens
 
 SATURATION = 5.0  # signals (in sentences) at which the value reaches ~0.63
 LIST_CREDIT = 0.25  # a number or metric in a bare list is worth a quarter
@@ -50,16 +51,16 @@ class Specificity(Signal):
                     taken[start:end] = b"\x01" * (end - start)
                     signals.append(SpecificitySignal.trusted(
                         kind=kind, text=match.group(), start=start, end=end))
-        for start, end in _cadences(job.tokens, job.words):
+        for start, end in _cadences(job.tokens):
             if 1 not in taken[start:end]:
                 signals.append(SpecificitySignal.trusted(
                     kind="duration", text=answer[start:end], start=start, end=end))
-        for start, end in metric_index().find(job.tokens, job.words):
+        for start, end in metric_index().find(job.tokens):
             if 1 not in taken[start:end]:
                 signals.append(SpecificitySignal.trusted(
                     kind="metric", text=answer[start:end], start=start, end=end))
         tools_per_segment: dict[int, int] = {}
-        tool_spans = tool_index().find(job.tokens, job.words)
+        tool_spans = tool_index().find(job.tokens)
         for start, _ in tool_spans:
             index = segment_index(start)
             tools_per_segment[index] = tools_per_segment.get(index, 0) + 1
@@ -107,12 +108,12 @@ def _numeric_windows(answer: str) -> list[tuple[int, int]]:
     return windows
 
 
-def _cadences(tokens, words: list[str]) -> list[tuple[int, int]]:
+def _cadences(tokens: Tokens) -> list[tuple[int, int]]:
+    words, starts, ends = tokens.words, tokens.starts, tokens.ends
     spans = []
     for i in compress(count(), map(_CADENCE_STARTS.__contains__, words)):
-        word, token = words[i], tokens[i]
-        if word in CADENCE_WORDS:
-            spans.append((token.start, token.end))
+        if words[i] in CADENCE_WORDS:
+            spans.append((starts[i], ends[i]))
         elif i + 1 < len(words) and words[i + 1] in CADENCE_UNITS:
-            spans.append((token.start, tokens[i + 1].end))
+            spans.append((starts[i], ends[i + 1]))
     return spans

@@ -52,7 +52,7 @@ def _has_break(text: str, low: int, high: int) -> bool:
 @settings(max_examples=300, deadline=None)
 @given(text=st.one_of(TEXT, ANY_TEXT))
 def test_tokens_carry_their_text_offsets_stems_and_clauses(text):
-    tokens = tokenize(text)
+    tokens = list(tokenize(text))
     for token in tokens:
         assert token.text == text[token.start:token.end].lower()
         assert token.stem == stem(token.text)
