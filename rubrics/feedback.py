@@ -23,9 +23,9 @@ def follow_up_question(rubric: Rubric, findings: Findings) -> str | None:
 
 
 def build_feedback(rubric: Rubric, findings: Findings) -> Feedback:
-    return Feedback(
+    return Feedback.trusted(
         missed_required=[
-            MissedConcepts(criterion_id=c.criterion_id, criterion_name=c.name, concepts=c.required_missed)
+            MissedConcepts.trusted(criterion_id=c.criterion_id, criterion_name=c.name, concepts=c.required_missed)
             for c in findings.criteria if c.required_missed
         ],
         missing_sections=findings.missing_sections,

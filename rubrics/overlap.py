@@ -22,11 +22,14 @@ def reference_shingles(text: str, n: int = SHINGLE) -> frozenset[Shingle]:
     return frozenset(shingles(tokenize(text).words, n))
 
 
-def containment(answer_shingles: list[Shingle], reference: frozenset[Shingle]) -> float:
-    """Share of the answer's shingles that also occur in the reference."""
-    if not answer_shingles:
-        return 0.0
-    return sum(map(reference.__contains__, answer_shingles)) / len(answer_shingles)
+def shared(answer_shingles: list[Shingle], reference: frozenset[Shingle]) -> list[bool]:
+    """For each of the answer's shingles, whether the reference has it too."""
+    return list(map(reference.__contains__, answer_shingles))
+
+
+def containment(in_reference: list[bool]) -> float:
+    """Share of the answer's shingles that also occur in the reference (`in_reference` from `shared`)."""
+    return sum(in_reference) / len(in_reference) if in_reference else 0.0
 
 
 def jaccard(a: set[Shingle] | frozenset[Shingle], b: set[Shingle] | frozenset[Shingle]) -> float:
@@ -35,12 +38,11 @@ def jaccard(a: set[Shingle] | frozenset[Shingle], b: set[Shingle] | frozenset[Sh
     return len(a & b) / len(a | b)
 
 
-def longest_copied_run(tokens: Tokens, answer_shingles: list[Shingle], reference: frozenset[Shingle],
-                       n: int = SHINGLE) -> tuple[int, int] | None:
+def longest_copied_run(tokens: Tokens, in_reference: list[bool], n: int = SHINGLE) -> tuple[int, int] | None:
     """Character span of the longest stretch of consecutive shared shingles, if any."""
     best, run_start, best_span = 0, None, None
-    for i, value in enumerate([*answer_shingles, None]):
-        if value is not None and value in reference:
+    for i, value in enumerate([*in_reference, False]):
+        if value:
             run_start = i if run_start is None else run_start
             continue
         if run_start is not None:

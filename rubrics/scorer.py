@@ -61,11 +61,11 @@ class Scorer:
         penalties = sum(p.penalty for p in findings.pitfalls) + sum(f.penalty for f in findings.flags)
         final = round(max(0.0, min(findings.cap, raw - penalties, 100.0)), 1)
         confidence, reason = _confidence(final, len(tokens), findings)
-        return ScoreResult(
+        return ScoreResult.trusted(
             score=final, band=band_for(final), scorer_version=self.version,
             confidence=confidence, confidence_reason=reason,
             criteria=findings.criteria, signals=list(findings.values.values()),
-            evidence=Evidence(concepts=findings.concepts, structure=findings.structure,
+            evidence=Evidence.trusted(concepts=findings.concepts, structure=findings.structure,
                               specificity=findings.specificity, flags=findings.flags,
                               pitfalls=findings.pitfalls),
             feedback=build_feedback(rubric, findings),

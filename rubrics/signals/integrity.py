@@ -6,7 +6,7 @@ caps the score, so a copied answer can never pass for a genuine one.
 
 from __future__ import annotations
 
-from rubrics.overlap import containment, jaccard, longest_copied_run, reference_shingles, shingles
+from rubrics.overlap import containment, jaccard, longest_copied_run, reference_shingles, shared, shingles
 from rubrics.result import IntegrityFlag
 from rubrics.signals.base import Findings, ScoringJob, Signal, register
 
@@ -38,7 +38,7 @@ class Integrity(Signal):
 
     def _flag(self, findings: Findings, kind: str, reason: str, penalty: float, span=None, cap=None) -> None:
         start, end = span if span else (None, None)
-        findings.flags.append(IntegrityFlag(kind=kind, reason=reason, penalty=round(penalty, 1),
+        findings.flags.append(IntegrityFlag.trusted(kind=kind, reason=reason, penalty=round(penalty, 1),
                                             start=start, end=end))
         if cap is not None:
             findings.cap = min(findings.cap, cap)
@@ -86,21 +86,21 @@ class Integrity(Signal):
         own = shingles(words)
         if not own:
             return
-        prompt = reference_shingles(job.context.prompt)
-        copied = containment(own, prompt)
+        in_prompt = shared(own, reference_shingles(job.context.prompt))
+        copied = containment(in_prompt)
         if copied >= PROMPT_COPY:
             self._flag(findings, "prompt_copy",
                        f"{copied:.0%} of the answer repeats the question's wording",
-                       40.0 * copied, longest_copied_run(job.tokens, own, prompt),
+                       40.0 * copied, longest_copied_run(job.tokens, in_prompt),
                        COPY_CAP if copied >= 0.5 else None)
         if job.context.model_answer and job.profile.check_model_copy:
-            model = reference_shingles(job.context.model_answer)
-            copied = containment(own, model)
+            in_model = shared(own, reference_shingles(job.context.model_answer))
+            copied = containment(in_model)
             if copied >= MODEL_COPY:
                 severe = copied >= MODEL_COPY_SEVERE
                 self._flag(findings, "model_answer_copy",
                            f"{copied:.0%} of the answer's phrasing is taken from the model answer",
-                           30.0 if severe else 60.0 * copied, longest_copied_run(job.tokens, own, model),
+                           30.0 if severe else 60.0 * copied, longest_copied_run(job.tokens, in_model),
                            COPY_CAP if severe else None)
         own_set = set(own)
         for index, other in enumerate(job.context.other_answers):

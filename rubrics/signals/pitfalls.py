@@ -26,7 +26,7 @@ class Pitfalls(Signal):
                 continue
             seen.add(hit.owner)
             pitfall = pitfalls[hit.owner]
-            findings.pitfalls.append(PitfallHit(
+            findings.pitfalls.append(PitfallHit.trusted(
                 pitfall_id=pitfall.id, description=pitfall.description, penalty=pitfall.penalty,
                 matched_text=job.answer[hit.start:hit.end], start=hit.start, end=hit.end,
             ))

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from itertools import compress, count
 
 from rubrics.patterns import (
     CADENCE_LEADS,
     CADENCE_UNITS,
     CADENCE_WORDS,
+    MATCH_STARTS,
     MECHANISM,
+    NUMBER_START,
     NUMERIC_ANCHOR,
     SPECIFICITY_PATTERNS,
     VAGUE,
@@ -42,15 +46,14 @@ class Specificity(Signal):
         taken = bytearray(len(answer))
         signals: list[SpecificitySignal] = []
         windows = _numeric_windows(answer)
+        starts_at = _match_starts(answer) if windows else {}
         for kind, pattern in SPECIFICITY_PATTERNS:
-            for low, high in windows:
-                for match in pattern.finditer(answer, low, high):
-                    start, end = match.start(), match.end()
-                    if 1 in taken[start:end]:
-                        continue
-                    taken[start:end] = b"\x01" * (end - start)
-                    signals.append(SpecificitySignal.trusted(
-                        kind=kind, text=match.group(), start=start, end=end))
+            for match in _matches(pattern, answer, windows, starts_at, MATCH_STARTS[kind]):
+                start, end = match.start(), match.end()
+                if 1 in taken[start:end]:
+                    continue
+                taken[start:end] = b"\x01" * (end - start)
+                signals.append(SpecificitySignal.trusted(kind=kind, text=match.group(), start=start, end=end))
         for start, end in _cadences(job.tokens):
             if 1 not in taken[start:end]:
                 signals.append(SpecificitySignal.trusted(
@@ -92,6 +95,35 @@ class Specificity(Signal):
         name_only = sum(1 for s in signals if s.kind == "tool_name_only")
         findings.record(job, self.name, value,
                         f"{len(signals) - name_only} specific details, {name_only} tools only named")
+
+
+def _match_starts(answer: str) -> dict[frozenset[str], list[int]]:
+    """Offsets where a number pattern can begin, per `MATCH_STARTS` kind: word-initial digits
+    ("digit") and currency signs ("currency")."""
+    both = list(map(_start, NUMBER_START.finditer(answer)))
+    digits = [at for at in both if answer[at] not in _CURRENCY]
+    return {kinds: both if "currency" in kinds else digits for kinds in MATCH_STARTS.values() if kinds}
+
+
+def _matches(pattern: re.Pattern[str], answer: str, windows: list[tuple[int, int]],
+             starts_at: dict[frozenset[str], list[int]], kinds: frozenset[str] | None) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer` finds in each window, left to right without overlaps. Where the pattern's
+    matches can only begin at known offsets, it is tried there alone instead of at every character."""
+    if kinds is None or not windows:
+        for low, high in windows:
+            yield from pattern.finditer(answer, low, high)
+        return
+    offsets = starts_at[kinds]
+    for low, high in windows:
+        resume = low
+        for at in offsets[bisect_left(offsets, low):bisect_left(offsets, high)]:
+            if at >= resume and (match := pattern.match(answer, at, high)):
+                resume = match.end()
+                yield match
+
+
+_start = re.Match.start
+_CURRENCY = frozenset("$€£")
 
 
 def _numeric_windows(answer: str) -> list[tuple[int, int]]:
