@@ -24,11 +24,8 @@ DURATION = re.compile(
 CADENCE_WORDS = frozenset({"daily", "nightly", "weekly", "monthly", "hourly", "quarterly"})
 CADENCE_LEADS = frozenset({"every", "each", "per"})
 CADENCE_UNITS = frozenset({"day", "night", "week", "month", "quarter", "hour", "sprint"})
-# Numbers, money and thresholds are only looked for near a digit or currency sign.
-NUMERIC_ANCHOR = re.compile(r"[\d$€£]")
-# Where a match of the number patterns can begin: a digit that starts a word, or a currency sign
-# (see `MATCH_STARTS`): trying only there is much faster than scanning every character.
-NUMBER_START = re.compile(r"\b\d|[$€£]")
+# Numbers, money and thresholds are only looked for near a run of digits or a currency sign.
+NUMERIC_ANCHOR = re.compile(r"\d+|[$€£]")
 NUMBER_UNIT = re.compile(
     rf"\b{_NUM}\s?(?:x|k|m|gb|mb|tb|rps|qps|req/s|requests?|users?|rows|records|features|cores|cpus?|gpus?|"
     r"instances|replicas|pods|nodes|samples|predictions|transactions|customers|orders|labels|events)\b",
@@ -72,8 +69,9 @@ VAGUE = _words(
 )
 MECHANISM = _words(r"by|because|using|via|through|so that|since|which|thanks to|due to|with a|with an")
 
-# Which `NUMBER_START` positions each pattern's matches can begin at: "digit" (a word-initial
-# digit, `\b\d`), "currency" (a sign), both, or None when matches can begin elsewhere too.
+# Where each pattern's matches can begin: "digit" (a digit that starts a word, `\b\d`), "currency"
+# (a sign), both, or None when they can begin elsewhere too. Trying a pattern only at those offsets
+# is much faster than scanning every character.
 MATCH_STARTS: dict[str, frozenset[str] | None] = {
     "threshold": None,  # begins with a word such as "above"
     "money": frozenset({"digit", "currency"}),

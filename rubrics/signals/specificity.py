@@ -14,7 +14,6 @@ from rubrics.patterns import (
     CADENCE_WORDS,
     MATCH_STARTS,
     MECHANISM,
-    NUMBER_START,
     NUMERIC_ANCHOR,
     SPECIFICITY_PATTERNS,
     VAGUE,
@@ -45,8 +44,7 @@ class Specificity(Signal):
 
         taken = bytearray(len(answer))
         signals: list[SpecificitySignal] = []
-        windows = _numeric_windows(answer)
-        starts_at = _match_starts(answer) if windows else {}
+        windows, starts_at = _numeric_sites(answer)
         for kind, pattern in SPECIFICITY_PATTERNS:
             for match in _matches(pattern, answer, windows, starts_at, MATCH_STARTS[kind]):
                 start, end = match.start(), match.end()
@@ -97,19 +95,11 @@ class Specificity(Signal):
                         f"{len(signals) - name_only} specific details, {name_only} tools only named")
 
 
-def _match_starts(answer: str) -> dict[frozenset[str], list[int]]:
-    """Offsets where a number pattern can begin, per `MATCH_STARTS` kind: word-initial digits
-    ("digit") and currency signs ("currency")."""
-    both = list(map(_start, NUMBER_START.finditer(answer)))
-    digits = [at for at in both if answer[at] not in _CURRENCY]
-    return {kinds: both if "currency" in kinds else digits for kinds in MATCH_STARTS.values() if kinds}
-
-
 def _matches(pattern: re.Pattern[str], answer: str, windows: list[tuple[int, int]],
              starts_at: dict[frozenset[str], list[int]], kinds: frozenset[str] | None) -> Iterator[re.Match[str]]:
     """What `pattern.finditer` finds in each window, left to right without overlaps. Where the pattern's
     matches can only begin at known offsets, it is tried there alone instead of at every character."""
-    if kinds is None or not windows:
+    if kinds is None:
         for low, high in windows:
             yield from pattern.finditer(answer, low, high)
         return
@@ -122,22 +112,38 @@ def _matches(pattern: re.Pattern[str], answer: str, windows: list[tuple[int, int
                 yield match
 
 
-_start = re.Match.start
-_CURRENCY = frozenset("$€£")
-
-
-def _numeric_windows(answer: str) -> list[tuple[int, int]]:
-    """Stretches of text around digits and currency signs, widened to whole words, merged."""
+def _numeric_sites(answer: str) -> tuple[list[tuple[int, int]], dict[frozenset[str], list[int]]]:
+    """Windows: stretches of text around numbers and currency signs, widened to whole words, merged.
+    And where a number pattern can begin, per `MATCH_STARTS` kind: a digit that starts a word
+    (no letter, digit or underscore before it) and currency signs."""
     windows: list[tuple[int, int]] = []
-    for anchor in NUMERIC_ANCHOR.finditer(answer):
-        low = answer.rfind(" ", 0, max(0, anchor.start() - 24)) + 1
-        high = answer.find(" ", anchor.end() + 32)
+    digits: list[int] = []
+    both: list[int] = []
+    for anchor in NUMERIC_ANCHOR.finditer(answer):  # runs of digits, and single currency signs
+        start, end = anchor.span()
+        if answer[start] in _CURRENCY:
+            both.append(start)
+        elif start == 0 or not _is_word_char(answer[start - 1]):
+            digits.append(start)
+            both.append(start)
+        low = answer.rfind(" ", 0, max(0, start - 24)) + 1
+        high = answer.find(" ", end + 32)
         high = len(answer) if high < 0 else high
         if windows and low <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(high, windows[-1][1]))
         else:
             windows.append((low, high))
-    return windows
+    starts_at = {kinds: both if "currency" in kinds else digits for kinds in MATCH_STARTS.values() if kinds}
+    return windows, starts_at
+
+
+def _is_word_char(char: str) -> bool:
+    """A letter, digit or underscore: what the regex word class matches, so a word boundary lies
+    between such a character and any other."""
+    return char.isalnum() or char == "_"
+
+
+_CURRENCY = frozenset("$€£")
 
 
 def _cadences(tokens: Tokens) -> list[tuple[int, int]]:

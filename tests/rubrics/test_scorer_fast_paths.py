@@ -1,8 +1,9 @@
 """The scorer's fast paths give the same answers as the plain definitions they replace.
 
-Tokens, clauses, the structure classifier, heading detection, the specificity regexes and the
-phrase matcher's per-word caches were all rewritten for speed; each property here states the
-plain behaviour and checks the fast code against it on generated text.
+Tokens, clauses, the structure classifier, heading detection, the specificity regexes and where
+they are tried, negation, overlap removal and the phrase matcher's per-word caches were all
+rewritten for speed; each property here states the plain behaviour and checks the fast code
+against it on generated text.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from hypothesis import strategies as st
 
 from rubrics import Scorer, ScoringContext
 from rubrics.examples import EXAMPLE_MODEL_ANSWER, EXAMPLE_PROMPT, example_rubric
-from rubrics.patterns import MECHANISM, MONEY, THRESHOLD, VAGUE
+from rubrics.matching import _KIND_RANK, NEGATION_WINDOW, NEGATORS, Hit, _without_overlaps, is_negated
+from rubrics.patterns import MATCH_STARTS, MECHANISM, MONEY, SPECIFICITY_PATTERNS, THRESHOLD, VAGUE
+from rubrics.signals.specificity import _matches, _numeric_sites
 from rubrics.signals.structure import _ALIAS_TO_LABEL, _HEADING_RE, heading_label
 from rubrics.structure_model import default_model, train
 from rubrics.text import CLAUSE_WORDS, stem, tokenize
@@ -154,3 +157,78 @@ def test_results_do_not_depend_on_what_the_caches_saw_before(first, second):
         warmed.score(RUBRIC, first, context=CONTEXT)
     if alone is not None:
         assert warmed.score(RUBRIC, second, context=CONTEXT) == alone
+
+
+def _plain_number_windows(answer: str) -> list[tuple[int, int]]:
+    """Windows as first defined: around every digit or currency sign, widened to whole words, merged."""
+    windows: list[tuple[int, int]] = []
+    for anchor in re.finditer(r"[\d$€£]", answer):
+        low = answer.rfind(" ", 0, max(0, anchor.start() - 24)) + 1
+        high = answer.find(" ", anchor.end() + 32)
+        high = len(answer) if high < 0 else high
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(high, windows[-1][1]))
+        else:
+            windows.append((low, high))
+    return windows
+
+
+NUMBER_WORDS = st.sampled_from([
+    "40ms", "5%", "5 %", "$3", "€ 2.5m", "£12", "1,000 users", "v1.5x", "1.5x", "a1 2", "_3 days", "٣ days",
+    "x10", "10x", "3 weeks", "above 20", "below 0.2", "p99", "200 rps", "12 usd", "0.05", "2026", "3.",
+    "$", "€", "k", "pods", "-4", "(7", "7)", "at least 3", "<5", "≥ 0.9", "we", "the", "_", "\n", ".",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(st.lists(NUMBER_WORDS, max_size=40).map(" ".join),
+                      st.lists(NUMBER_WORDS, max_size=40).map("".join), ANY_TEXT))
+def test_number_patterns_tried_at_number_starts_find_what_a_full_scan_finds(text):
+    windows, starts_at = _numeric_sites(text)
+    assert windows == _plain_number_windows(text)
+    for kind, pattern in SPECIFICITY_PATTERNS:
+        plain = [m.span() for low, high in windows for m in pattern.finditer(text, low, high)]
+        assert [m.span() for m in _matches(pattern, text, windows, starts_at, MATCH_STARTS[kind])] == plain, kind
+
+
+def _plain_is_negated(tokens, first: int) -> bool:
+    clause = tokens.clauses[first]
+    for j in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
+        if tokens.clauses[j] != clause:
+            return False
+        word, following = tokens.words[j], tokens.words[j + 1]
+        negator = word in NEGATORS or word.endswith(("n't", "n’t"))
+        if negator and following not in {"only", "just", "merely", "simply", "always"}:
+            return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from([*VOCABULARY, "no", "never", "don't", "won’t", "without", "only"]),
+                     max_size=40).map(" ".join))
+def test_the_negation_shortcut_agrees_with_the_clause_walk(text):
+    tokens = tokenize(text)
+    for first in range(len(tokens)):
+        assert is_negated(tokens, first) == _plain_is_negated(tokens, first), (text, first)
+
+
+def _plain_without_overlaps(hits: list[Hit]) -> list[Hit]:
+    """Per owner, longest then best kind then leftmost first; drop what overlaps a kept match."""
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.owner, -(h.last - h.first), _KIND_RANK[h.kind], h.first)):
+        if not any(k.owner == hit.owner and hit.first < k.last and k.first < hit.last for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: (h.start, h.owner))
+
+
+HITS = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 12), st.integers(1, 3), st.sampled_from(list(_KIND_RANK))),
+    max_size=14, unique_by=lambda t: (t[0], t[1], t[2]),
+).map(lambda rows: [Hit(owner, "form", kind, first, first + n, first * 5, (first + n) * 5 - 1, False)
+                    for owner, first, n, kind in rows])
+
+
+@settings(max_examples=400, deadline=None)
+@given(hits=HITS)
+def test_overlap_removal_keeps_what_the_plain_rule_keeps(hits):
+    assert _without_overlaps(list(hits)) == _plain_without_overlaps(hits)
