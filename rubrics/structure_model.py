@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import is_not
 from pathlib import Path
 
 import numpy as np
@@ -99,28 +100,52 @@ class StructureModel:
             before = len(columns)
             lowered = text.lower()
             tokens = self._word_pattern.findall(lowered)
-            columns.extend([vocabulary[t] for t in tokens if t in vocabulary])
-            bigrams = map(vocabulary.get, map(" ".join, zip(tokens, tokens[1:], strict=False)))
-            columns.extend([column for column in bigrams if column is not None])
+            # Words and bigrams in the vocabulary (a column may be 0, so test for None).
+            known = list(map(vocabulary.get, tokens))
+            known += map(vocabulary.get, map(" ".join, zip(tokens, tokens[1:], strict=False)))
+            columns.extend(compress(known, map(is_not, known, repeat(None))))
             columns.extend(chain.from_iterable(map(by_word.__getitem__, lowered.split())))
             lengths.append(len(columns) - before)
+        # Only ufuncs and array methods below: numpy's Python-level helpers (tile, diff, unique)
+        # cost more than the arithmetic for one answer's few sentences.
         n = len(texts)
-        scores = np.tile(self._intercept, (n, 1))
+        scores = np.empty((n, len(self._intercept)))
+        scores[:] = self._intercept
         if columns:
-            rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-            keys, counts = np.unique(rows * self._width + np.asarray(columns, dtype=np.int64), return_counts=True)
-            rows, cols = np.divmod(keys, self._width)
-            values = (1.0 + np.log(counts)) * self._idf[cols]
-            block = rows * 2 + (cols >= self._char_offset)  # each vectoriser normalises its own block
+            # One key per (sentence, feature) occurrence; sorted, equal keys form runs.
+            keys = np.arange(0, n * self._width, self._width, dtype=np.int64).repeat(lengths)
+            keys += np.array(columns, dtype=np.int64)
+            keys.sort()
+            firsts = _run_starts(keys)
+            counts = np.empty(len(firsts), dtype=np.int64)
+            np.subtract(firsts[1:], firsts[:-1], out=counts[:-1])
+            counts[-1] = len(keys) - firsts[-1]
+            rows, cols = np.divmod(keys.take(firsts), self._width)
+            values = np.log(counts)  # sublinear tf: 1 + log(count), times idf
+            values += 1.0
+            values *= self._idf.take(cols)
+            block = rows * 2  # each vectoriser normalises its own block
+            block += cols >= self._char_offset
             norms = np.sqrt(np.bincount(block, weights=values * values, minlength=2 * n))
-            values /= norms[block]
-            # Sum each sentence's weighted feature rows; rows are sorted, so a sentence's
-            # features are one run, and reduceat sums runs (sentences without features have none).
-            present, starts = np.unique(rows, return_index=True)
-            scores[present] += np.add.reduceat(self._weights[cols] * values[:, None], starts, axis=0)
-        scores -= scores.max(axis=1, keepdims=True)
+            values /= norms.take(block)
+            # Sum each sentence's weighted feature rows: a sentence's features are one run of the
+            # sorted keys, and reduceat sums runs (sentences without features have none).
+            starts = _run_starts(rows)
+            features = self._weights.take(cols, axis=0)  # `take` gathers rows faster than indexing
+            features *= values[:, None]
+            scores[rows.take(starts)] += np.add.reduceat(features, starts, axis=0)
+        scores -= np.maximum.reduce(scores, axis=1, keepdims=True)
         np.exp(scores, out=scores)
-        return scores / scores.sum(axis=1, keepdims=True)
+        scores /= np.add.reduce(scores, axis=1, keepdims=True)
+        return scores
+
+
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values begins in a sorted, non-empty array."""
+    change = np.empty(len(values), dtype=bool)
+    change[0] = True
+    np.not_equal(values[1:], values[:-1], out=change[1:])
+    return change.nonzero()[0]
 
 
 def train(examples: list[tuple[str, str]]) -> StructureModel:

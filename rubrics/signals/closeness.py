@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import compress, filterfalse
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -63,8 +64,9 @@ def features(answer_words: list[str], reference: str, question: str, space: Text
     offered = answer_stems - question_stems
     soft = 0.0
     if wanted and answer_stems:
-        best = process.cdist(wanted, sorted(answer_stems), scorer=fuzz.ratio, workers=1).max(axis=1)
-        soft = float((best >= SOFT_MATCH).mean())
+        # ufuncs rather than ndarray.max/mean, whose Python-level wrappers cost more than the work
+        best = np.maximum.reduce(process.cdist(wanted, sorted(answer_stems), scorer=fuzz.ratio, workers=1), axis=1)
+        soft = int(np.count_nonzero(best >= SOFT_MATCH)) / len(best)
     from_question = set(compress(distinct, map(question_stems.__contains__, distinct_stems)))
     answer_text = " ".join(filterfalse(from_question.__contains__, answer_words))
     return {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from rubrics.result import ConceptMatch, CriterionScore
 from rubrics.sentences import sentence_quality
 from rubrics.signals.base import Findings, ScoringJob, Signal, register
@@ -22,30 +20,34 @@ class ConceptCoverage(Signal):
         compiled = job.compiled
         hits = compiled.concept_matcher.find(job.tokens)
         owner_of = job.segment_of_token()
+        hit_segments = [owner_of[hit.first] for hit in hits]
         concept_tokens = [0] * len(job.segments)
-        for hit in hits:
+        for hit, index in zip(hits, hit_segments, strict=True):
             if not hit.negated:
-                concept_tokens[owner_of[hit.first]] += hit.last - hit.first
+                concept_tokens[index] += hit.last - hit.first
         quality = [
             sentence_quality(seg, job.words, concept_tokens[i]) for i, seg in enumerate(job.segments)
         ]
         findings.segment_quality = quality
 
-        credit: dict[int, float] = defaultdict(float)
-        counts: dict[int, int] = defaultdict(int)
-        for hit in hits:
-            criterion, concept = compiled.concepts[hit.owner]
-            seg_quality = quality[owner_of[hit.first]]
-            earned = 0.0 if hit.negated else KIND_FACTOR[hit.kind] * seg_quality
-            credit[hit.owner] = max(credit[hit.owner], earned)
-            if not hit.negated:
-                counts[hit.owner] += 1
-            findings.concepts.append(ConceptMatch.trusted(
-                criterion_id=criterion.id, concept=concept.term, form=hit.form,
-                matched_text=job.answer[hit.start:hit.end], kind=hit.kind, start=hit.start, end=hit.end,
-                negated=hit.negated, in_sentence=seg_quality >= 0.8, credit=round(earned, 4),
+        credit: dict[int, float] = {}
+        counts: dict[int, int] = {}
+        answer, concepts, evidence = job.answer, compiled.concepts, findings.concepts
+        for (owner, form, kind, _, _, start, end, negated), index in zip(hits, hit_segments, strict=True):
+            seg_quality = quality[index]
+            if negated:
+                earned = 0.0
+            else:
+                earned = KIND_FACTOR[kind] * seg_quality
+                counts[owner] = counts.get(owner, 0) + 1
+            credit[owner] = max(credit.get(owner, 0.0), earned)
+            criterion, concept = concepts[owner]
+            evidence.append(ConceptMatch.trusted(
+                criterion_id=criterion.id, concept=concept.term, form=form, matched_text=answer[start:end],
+                kind=kind, start=start, end=end, negated=negated, in_sentence=seg_quality >= 0.8,
+                credit=round(earned, 4),
             ))
-        findings.concept_counts = dict(counts)
+        findings.concept_counts = counts
         findings.criteria = _criterion_scores(job, credit)
         total = sum(c.weight * c.score for c in findings.criteria)
         hit_count = sum(1 for v in credit.values() if v > 0)

@@ -116,10 +116,11 @@ class StructureSignal(Signal):
         if not columns:
             return labels, probabilities, sources
         probs = model.probabilities([job.segments[i].text for i in to_classify])[:, columns]
-        probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-9)
+        probs /= np.maximum(np.add.reduce(probs, axis=1, keepdims=True), 1e-9)
         names = [model.labels[j] for j in columns]
         best = probs.argmax(axis=1)
-        for i, label, prob in zip(to_classify, best.tolist(), probs[np.arange(len(best)), best].tolist(), strict=True):
+        chosen = np.take_along_axis(probs, best[:, None], axis=1)[:, 0]
+        for i, label, prob in zip(to_classify, best.tolist(), chosen.tolist(), strict=True):
             labels[i] = names[label] if prob >= MIN_PROBABILITY else OTHER
             probabilities[i] = prob
         return labels, probabilities, sources
