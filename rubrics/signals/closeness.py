@@ -64,9 +64,15 @@ def features(answer_words: list[str], reference: str, question: str, space: Text
     offered = answer_stems - question_stems
     soft = 0.0
     if wanted and answer_stems:
-        # ufuncs rather than ndarray.max/mean, whose Python-level wrappers cost more than the work
-        best = np.maximum.reduce(process.cdist(wanted, sorted(answer_stems), scorer=fuzz.ratio, workers=1), axis=1)
-        soft = int(np.count_nonzero(best >= SOFT_MATCH)) / len(best)
+        # A wanted stem the answer uses as is counts at once (ratio 100); only the others are
+        # compared with every answer stem. The order of comparison does not change a maximum.
+        missing = [stem for stem in wanted if stem not in answer_stems]
+        near = 0
+        if missing:
+            # ufuncs rather than ndarray.max, whose Python-level wrapper costs more than the work
+            best = np.maximum.reduce(process.cdist(missing, list(answer_stems), scorer=fuzz.ratio, workers=1), axis=1)
+            near = int(np.count_nonzero(best >= SOFT_MATCH))
+        soft = (len(wanted) - len(missing) + near) / len(wanted)
     from_question = set(compress(distinct, map(question_stems.__contains__, distinct_stems)))
     answer_text = " ".join(filterfalse(from_question.__contains__, answer_words))
     return {
