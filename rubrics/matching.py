@@ -107,7 +107,7 @@ class PhraseMatcher:
             if phrase.fuzzy_threshold is not None:
                 fuzzy[len(phrase.words)].append(phrase)
         self._fuzzy = {n: (group, [" ".join(p.words) for p in group], min(p.fuzzy_threshold for p in group),
-                           frozenset(p.words[0][0] for p in group))
+                           _starts_near_miss(frozenset(p.words[0][0] for p in group), single_word=n == 1))
                        for n, group in fuzzy.items()}
         # Word -> candidates (None: no phrase starts there). Answers share most of their words,
         # so after a few answers a token costs one dict look-up.
@@ -169,33 +169,37 @@ class PhraseMatcher:
         return _without_overlaps(hits)
 
     def _find_fuzzy(self, words: list[str], found: dict, add) -> None:
-        for n, (group, forms, cutoff, initials) in self._fuzzy.items():
-            # n-grams as tuples of words (joined into text only when first met), keyed in `_near`.
-            grams = list(zip(*(words[k:] for k in range(n)), strict=False)) if n > 1 else words
+        for n, (group, forms, cutoff, may_start) in self._fuzzy.items():
+            # Only n-grams whose first word may begin a near miss (see `_starts_near_miss`), as words
+            # or tuples of words; `positions` says where each one starts.
+            usable = list(map(may_start.__getitem__, words))
+            positions = list(compress(count(), usable))
+            if not positions:
+                continue
+            grams = list(compress(words if n == 1 else zip(*(words[k:] for k in range(n)), strict=False), usable))
             near = self._near[n]
             entries = list(map(near.get, grams))
-            if None in entries:  # n-grams not met before
-                unseen = set(compress(grams, map(is_, entries, repeat(None))))
+            if None in entries:  # n-grams not met before: compare them once, remember the answer
+                unseen = list(set(compress(grams, map(is_, entries, repeat(None)))))
                 if len(near) + len(unseen) > _MAX_CACHED_WORDS:
                     near.clear()
-                    unseen = set(grams)
                 near.update(dict.fromkeys(unseen, ()))
-                # Only n-grams whose first letter a phrase shares are compared (fuzzy matches keep the
-                # first letter); single words under 4 letters never match.
-                texts = {gram: gram if n == 1 else " ".join(gram) for gram in unseen}
-                keys = [gram for gram, text in texts.items() if text[0] in initials and (n > 1 or len(text) >= 4)]
-                if keys:
-                    self._compare(n, group, forms, cutoff, keys, [texts[gram] for gram in keys])
-                entries = list(map(near.__getitem__, grams))
-            # An n-gram's entry is truthy only when it nearly spells some phrase.
-            for i in compress(count(), entries):
-                for phrase in entries[i]:
+                close = self._compare(group, forms, cutoff, unseen if n == 1 else list(map(" ".join, unseen)))
+                if close:
+                    new = {unseen[col]: phrases for col, phrases in close.items()}
+                    near.update(new)
+                    for j in compress(count(), map(new.__contains__, grams)):
+                        entries[j] = new[grams[j]]
+            # An entry is truthy only when its n-gram nearly spells some phrase.
+            for j in compress(count(), entries):
+                i = positions[j]
+                for phrase in entries[j]:
                     if (phrase.owner, i, i + n) not in found:
                         add(phrase, i, n, "fuzzy")
 
-    def _compare(self, n: int, group: list[Phrase], forms: list[str], cutoff: float, keys: list,
-                 texts: list[str]) -> None:
-        """Which phrases each n-gram (`keys`, spelled `texts`) nearly spells, remembered per n-gram."""
+    @staticmethod
+    def _compare(group: list[Phrase], forms: list[str], cutoff: float, texts: list[str]) -> dict[int, tuple]:
+        """For each n-gram text (by index) that nearly spells some phrases, those phrases."""
         close: dict[int, list[Phrase]] = defaultdict(list)
         scores = process.cdist(forms, texts, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
         for row, col in zip(*np.nonzero(scores), strict=True):
@@ -203,7 +207,15 @@ class PhraseMatcher:
             # 100 is the phrase itself, which the exact and stemmed passes already found.
             if score < 100 and score >= phrase.fuzzy_threshold and text[0] == phrase.words[0][0]:
                 close[col].append(phrase)
-        self._near[n].update((keys[col], tuple(phrases)) for col, phrases in close.items())
+        return {col: tuple(phrases) for col, phrases in close.items()}
+
+
+def _starts_near_miss(initials: frozenset[str], *, single_word: bool) -> WordMemo[bool]:
+    """Whether an n-gram starting with a word may nearly spell a phrase: fuzzy matches keep the first
+    letter, and single words under 4 letters never match."""
+    if single_word:
+        return WordMemo(lambda word: word[0] in initials and len(word) >= 4, limit=_MAX_CACHED_WORDS)
+    return WordMemo(lambda word: word[0] in initials, limit=_MAX_CACHED_WORDS)
 
 
 _NEGATING: WordMemo[bool] = WordMemo(lambda word: word in NEGATORS or word.endswith(("n't", "n’t")), limit=100_000)
