@@ -22,14 +22,27 @@ def reference_shingles(text: str, n: int = SHINGLE) -> frozenset[Shingle]:
     return frozenset(shingles(tokenize(text).words, n))
 
 
-def shared(answer_shingles: list[Shingle], reference: frozenset[Shingle]) -> list[bool]:
-    """For each of the answer's shingles, whether the reference has it too."""
-    return list(map(reference.__contains__, answer_shingles))
+PROMPT, MODEL = 1, 2  # bits: where a shingle of the answer also occurs
 
 
-def containment(in_reference: list[bool]) -> float:
-    """Share of the answer's shingles that also occur in the reference (`in_reference` from `shared`)."""
-    return sum(in_reference) / len(in_reference) if in_reference else 0.0
+@lru_cache(maxsize=4096)
+def copy_sources(prompt: str, model_answer: str | None, n: int = SHINGLE) -> dict[Shingle, int]:
+    """Shingle -> the sources it occurs in (PROMPT | MODEL bits): one look-up per answer shingle
+    answers both questions."""
+    sources = dict.fromkeys(reference_shingles(prompt, n), PROMPT)
+    for shingle in reference_shingles(model_answer, n) if model_answer else ():
+        sources[shingle] = sources.get(shingle, 0) | MODEL
+    return sources
+
+
+def containment(found: list[int | None], source: int) -> float:
+    """Share of the answer's shingles that also occur in `source` (`found` maps each to its sources)."""
+    both = PROMPT | MODEL
+    return (found.count(source) + found.count(both)) / len(found) if found else 0.0
+
+
+def in_source(found: list[int | None], source: int) -> list[bool]:
+    return [bool(bits and bits & source) for bits in found]
 
 
 def jaccard(a: set[Shingle] | frozenset[Shingle], b: set[Shingle] | frozenset[Shingle]) -> float:

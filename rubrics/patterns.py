@@ -25,7 +25,7 @@ CADENCE_WORDS = frozenset({"daily", "nightly", "weekly", "monthly", "hourly", "q
 CADENCE_LEADS = frozenset({"every", "each", "per"})
 CADENCE_UNITS = frozenset({"day", "night", "week", "month", "quarter", "hour", "sprint"})
 # Numbers, money and thresholds are only looked for near a run of digits or a currency sign.
-NUMERIC_ANCHOR = re.compile(r"\d+|[$€£]")
+NUMERIC_ANCHOR = re.compile(r"(?=[\d$€£])(?:\d+|[$€£])")  # the look-ahead lets the engine skip ahead
 NUMBER_UNIT = re.compile(
     rf"\b{_NUM}\s?(?:x|k|m|gb|mb|tb|rps|qps|req/s|requests?|users?|rows|records|features|cores|cpus?|gpus?|"
     r"instances|replicas|pods|nodes|samples|predictions|transactions|customers|orders|labels|events)\b",

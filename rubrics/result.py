@@ -10,6 +10,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field
 
 _set = object.__setattr__
+_ALL_FIELDS: dict[type, set[str]] = {}
 
 MatchKind = Literal["exact", "stem", "fuzzy", "synonym"]
 FlagKind = Literal["keyword_stuffing", "repeated_terms", "prompt_copy", "model_answer_copy", "near_duplicate"]
@@ -27,7 +28,12 @@ class _Result(BaseModel):
         """
         model = cls.__new__(cls)
         _set(model, "__dict__", values)
-        _set(model, "__pydantic_fields_set__", set(values))
+        # Every field is named, so instances of a class share one set (pydantic copies it before
+        # changing it, and these models are frozen).
+        fields = _ALL_FIELDS.get(cls)
+        if fields is None:
+            fields = _ALL_FIELDS[cls] = set(cls.model_fields)
+        _set(model, "__pydantic_fields_set__", fields)
         _set(model, "__pydantic_extra__", None)
         _set(model, "__pydantic_private__", None)
         return model

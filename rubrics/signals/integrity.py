@@ -6,7 +6,17 @@ caps the score, so a copied answer can never pass for a genuine one.
 
 from __future__ import annotations
 
-from rubrics.overlap import containment, jaccard, longest_copied_run, reference_shingles, shared, shingles
+from rubrics.overlap import (
+    MODEL,
+    PROMPT,
+    containment,
+    copy_sources,
+    in_source,
+    jaccard,
+    longest_copied_run,
+    reference_shingles,
+    shingles,
+)
 from rubrics.result import IntegrityFlag
 from rubrics.signals.base import Findings, ScoringJob, Signal, register
 
@@ -86,23 +96,24 @@ class Integrity(Signal):
         own = shingles(words)
         if not own:
             return
-        in_prompt = shared(own, reference_shingles(job.context.prompt))
-        copied = containment(in_prompt)
+        check_model = bool(job.context.model_answer) and job.profile.check_model_copy
+        found = list(map(copy_sources(job.context.prompt, job.context.model_answer if check_model else None).get,
+                         own))
+        copied = containment(found, PROMPT)
         if copied >= PROMPT_COPY:
             self._flag(findings, "prompt_copy",
                        f"{copied:.0%} of the answer repeats the question's wording",
-                       40.0 * copied, longest_copied_run(job.tokens, in_prompt),
+                       40.0 * copied, longest_copied_run(job.tokens, in_source(found, PROMPT)),
                        COPY_CAP if copied >= 0.5 else None)
-        if job.context.model_answer and job.profile.check_model_copy:
-            in_model = shared(own, reference_shingles(job.context.model_answer))
-            copied = containment(in_model)
+        if check_model:
+            copied = containment(found, MODEL)
             if copied >= MODEL_COPY:
                 severe = copied >= MODEL_COPY_SEVERE
                 self._flag(findings, "model_answer_copy",
                            f"{copied:.0%} of the answer's phrasing is taken from the model answer",
-                           30.0 if severe else 60.0 * copied, longest_copied_run(job.tokens, in_model),
+                           30.0 if severe else 60.0 * copied, longest_copied_run(job.tokens, in_source(found, MODEL)),
                            COPY_CAP if severe else None)
-        own_set = set(own)
+        own_set = set(own) if job.context.other_answers else set()
         for index, other in enumerate(job.context.other_answers):
             similarity = jaccard(own_set, reference_shingles(other))
             if similarity >= NEAR_DUPLICATE:

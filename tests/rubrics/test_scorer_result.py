@@ -135,3 +135,29 @@ def test_results_do_not_depend_on_the_process_hash_seed():
                               env={**os.environ, "PYTHONHASHSEED": seed}, check=True, cwd=ROOT)
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def _models(value):
+    """Every result model inside a result, itself included."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _models(item)
+    elif hasattr(type(value), "model_fields"):
+        yield value
+        for name in type(value).model_fields:
+            yield from _models(getattr(value, name))
+
+
+def test_results_built_without_validation_name_every_field_and_validate_as_they_are():
+    """`_Result.trusted` skips validation and shares one fields-set per class, so every field must be named
+    and every value must be what validation would accept."""
+    flagged = ScoringContext(prompt=EXAMPLE_PROMPT, model_answer=EXAMPLE_MODEL_ANSWER,
+                             other_answers=(GOOD,))
+    result = _score(GOOD + "\n\nWe never monitored accuracy, obviously.", flagged)
+    models = list(_models(result))
+    assert {type(m).__name__ for m in models} >= {"ScoreResult", "Evidence", "Feedback", "ConceptMatch",
+                                                 "StructureSegment", "SpecificitySignal", "IntegrityFlag"}
+    for model in models:
+        assert set(model.__dict__) == set(type(model).model_fields), type(model).__name__
+        assert model.model_fields_set == set(type(model).model_fields)
+    assert type(result).model_validate(result.model_dump()) == result
