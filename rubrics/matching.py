@@ -162,8 +162,10 @@ class PhraseMatcher:
         if self._fuzzy:
             self._find_fuzzy(words, found, add)
         starts, ends = tokens.starts, tokens.ends
+        negation = any(map(_NEGATING.__getitem__, words))  # most answers have no negator at all
         hits = [
-            Hit(owner, phrase.form, kind, first, last, starts[first], ends[last - 1], is_negated(tokens, first))
+            Hit(owner, phrase.form, kind, first, last, starts[first], ends[last - 1],
+                negation and is_negated(tokens, first))
             for (owner, first, last), (phrase, kind) in found.items()
         ]
         return _without_overlaps(hits)

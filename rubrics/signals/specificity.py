@@ -7,6 +7,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import compress, count
+from operator import attrgetter
 
 from rubrics.patterns import (
     CADENCE_LEADS,
@@ -72,7 +73,7 @@ class Specificity(Signal):
                 kind="tool_in_context" if in_context else "tool_name_only",
                 text=answer[start:end], start=start, end=end,
             ))
-        signals.sort(key=lambda s: s.start)
+        signals.sort(key=_START)
         findings.specificity = signals
 
         weighted = 0.0
@@ -144,6 +145,7 @@ def _is_word_char(char: str) -> bool:
 
 
 _CURRENCY = frozenset("$€£")
+_START = attrgetter("start")
 
 
 def _cadences(tokens: Tokens) -> list[tuple[int, int]]:
