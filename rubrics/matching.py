@@ -1,7 +1,10 @@
 """Phrase matching over tokens: exact, stemmed, fuzzy and prefix, negation-aware.
 
-A `PhraseMatcher` is compiled once per rubric (see `compiled.py`) and then
-scans each answer's tokens in one pass plus one rapidfuzz `cdist` per phrase length.
+A `PhraseMatcher` is compiled once per rubric (see `compiled.py`). What can start at a word
+(exact, stemmed, prefix and one-word fuzzy candidates) is worked out once per distinct word, and
+which phrases a two- or more-word n-gram nearly spells once per distinct n-gram; rapidfuzz only
+ever sees words and n-grams the matcher has not met. An answer then costs a few C-level passes
+over its tokens plus a check at each token where something can start.
 """
 
 from __future__ import annotations
@@ -87,6 +90,7 @@ class _Candidates(NamedTuple):
     exact: tuple[tuple[Phrase, int, list[str], MatchKind], ...]  # first word equal: (phrase, length, rest, kind)
     stemmed: tuple[tuple[Phrase, int, list[str], list[str]], ...]  # first stem equal: (.., rest stems, words)
     prefixed: tuple[tuple[Phrase, MatchKind], ...]  # the token starts with the phrase
+    fuzzy: tuple[Phrase, ...]  # one-word phrases the token nearly spells
 
 
 class PhraseMatcher:
@@ -109,6 +113,8 @@ class PhraseMatcher:
         self._fuzzy = {n: (group, [" ".join(p.words) for p in group], min(p.fuzzy_threshold for p in group),
                            _starts_near_miss(frozenset(p.words[0][0] for p in group), single_word=n == 1))
                        for n, group in fuzzy.items()}
+        # A word's near misses of one-word phrases are a property of the word: found with its candidates.
+        self._fuzzy_words = self._fuzzy.pop(1, None)
         # Word -> candidates (None: no phrase starts there). Answers share most of their words,
         # so after a few answers a token costs one dict look-up.
         self._candidates: dict[str, _Candidates | None] = {}
@@ -120,6 +126,12 @@ class PhraseMatcher:
         cache = self._candidates
         if len(cache) + len(words) > _MAX_CACHED_WORDS:
             cache.clear()
+        near: dict[str, tuple[Phrase, ...]] = {}
+        if self._fuzzy_words is not None:
+            group, forms, cutoff, may_start = self._fuzzy_words
+            keys = list(filter(may_start.__getitem__, words))
+            if keys:
+                near = {keys[col]: phrases for col, phrases in self._compare(group, forms, cutoff, keys).items()}
         for word in words:
             exact = tuple((p, len(p.words), list(p.words[1:]), "exact" if p.canonical else "synonym")
                           for p in self._by_word.get(word, ()))
@@ -127,7 +139,9 @@ class PhraseMatcher:
                             for p in self._by_stem.get(stem(word), ()))
             prefixed = tuple((p, "stem" if p.canonical else "synonym")
                              for p in self._prefixes.get(word[:4], ()) if word.startswith(p.words[0]))
-            cache[word] = _Candidates(exact, stemmed, prefixed) if exact or stemmed or prefixed else None
+            fuzzy = near.get(word, ())
+            found = exact or stemmed or prefixed or fuzzy
+            cache[word] = _Candidates(exact, stemmed, prefixed, fuzzy) if found else None
 
     def find(self, tokens: Tokens) -> list[Hit]:
         found: dict[tuple[int, int, int], tuple[Phrase, MatchKind]] = {}
@@ -145,7 +159,7 @@ class PhraseMatcher:
         candidates = list(map(cache.__getitem__, words))
         # Only tokens where a phrase can start; a slice that runs past the end compares unequal.
         for i in compress(count(), candidates):
-            exact, stemmed, prefixed = candidates[i]
+            exact, stemmed, prefixed, fuzzy = candidates[i]
             for phrase, n, rest, kind in exact:
                 if words[i + 1:i + n] == rest:
                     add(phrase, i, n, kind)
@@ -159,6 +173,9 @@ class PhraseMatcher:
                         add(phrase, i, n, "stem")
             for phrase, kind in prefixed:
                 add(phrase, i, 1, kind)
+            for phrase in fuzzy:
+                if (phrase.owner, i, i + 1) not in found:
+                    add(phrase, i, 1, "fuzzy")
         if self._fuzzy:
             self._find_fuzzy(words, found, add)
         starts, ends = tokens.starts, tokens.ends
@@ -172,13 +189,13 @@ class PhraseMatcher:
 
     def _find_fuzzy(self, words: list[str], found: dict, add) -> None:
         for n, (group, forms, cutoff, may_start) in self._fuzzy.items():
-            # Only n-grams whose first word may begin a near miss (see `_starts_near_miss`), as words
-            # or tuples of words; `positions` says where each one starts.
+            # Only n-grams whose first word may begin a near miss (see `_starts_near_miss`), as tuples
+            # of words; `positions` says where each one starts.
             usable = list(map(may_start.__getitem__, words))
             positions = list(compress(count(), usable))
             if not positions:
                 continue
-            grams = list(compress(words if n == 1 else zip(*(words[k:] for k in range(n)), strict=False), usable))
+            grams = list(compress(zip(*(words[k:] for k in range(n)), strict=False), usable))
             near = self._near[n]
             entries = list(map(near.get, grams))
             if None in entries:  # n-grams not met before: compare them once, remember the answer
@@ -186,7 +203,7 @@ class PhraseMatcher:
                 if len(near) + len(unseen) > _MAX_CACHED_WORDS:
                     near.clear()
                 near.update(dict.fromkeys(unseen, ()))
-                close = self._compare(group, forms, cutoff, unseen if n == 1 else list(map(" ".join, unseen)))
+                close = self._compare(group, forms, cutoff, list(map(" ".join, unseen)))
                 if close:
                     new = {unseen[col]: phrases for col, phrases in close.items()}
                     near.update(new)
