@@ -15,16 +15,19 @@ from operator import mul, truediv
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from rubrics.text import stem_all
+from rubrics.text import ascii_twin, stem_all
 
 _TOKEN = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9/]+\b")
+_TOKEN_ASCII = ascii_twin(_TOKEN)
 _REFERENCE_CACHE = 2048
 
 Vector = dict[int, float]
 
 
 def stemmed_words(text: str) -> list[str]:
-    return stem_all(list(filterfalse(ENGLISH_STOP_WORDS.__contains__, _TOKEN.findall(text.lower()))))
+    lowered = text.lower()
+    words = (_TOKEN_ASCII if lowered.isascii() else _TOKEN).findall(lowered)
+    return stem_all(list(filterfalse(ENGLISH_STOP_WORDS.__contains__, words)))
 
 
 class TextSpace:

@@ -21,8 +21,9 @@ from rubrics.matching import _KIND_RANK, NEGATION_WINDOW, NEGATORS, Hit, _withou
 from rubrics.patterns import MATCH_STARTS, MECHANISM, MONEY, SPECIFICITY_PATTERNS, THRESHOLD, VAGUE
 from rubrics.signals.specificity import _matches, _numeric_sites
 from rubrics.signals.structure import _ALIAS_TO_LABEL, _HEADING_RE, heading_label
+from rubrics.similarity import _TOKEN
 from rubrics.structure_model import default_model, train
-from rubrics.text import CLAUSE_WORDS, stem, tokenize
+from rubrics.text import _SPLIT_RE, CLAUSE_WORDS, ascii_twin, stem, tokenize
 
 # Words that exercise every path: rubric terms and their misspellings, contrast and negation words,
 # numbers with units, headings, hyphens, slashes, apostrophes, and characters that change length
@@ -232,3 +233,20 @@ HITS = st.lists(
 @given(hits=HITS)
 def test_overlap_removal_keeps_what_the_plain_rule_keeps(hits):
     assert _without_overlaps(list(hits)) == _plain_without_overlaps(hits)
+
+
+ASCII_TEXT = st.text(alphabet=st.characters(max_codepoint=127), max_size=200)
+WORD_PATTERNS = [_SPLIT_RE, _TOKEN, default_model()._word_pattern]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(ASCII_TEXT, TEXT.filter(str.isascii)))
+def test_ascii_twins_match_what_the_unicode_patterns_match_on_ascii_text(text):
+    for pattern in WORD_PATTERNS:
+        assert ascii_twin(pattern).split(text) == pattern.split(text), pattern.pattern
+        assert ascii_twin(pattern).findall(text.lower()) == pattern.findall(text.lower()), pattern.pattern
+
+
+def test_a_pattern_whose_whitespace_class_differs_under_ascii_has_no_twin():
+    with pytest.raises(ValueError, match="re.ASCII"):
+        ascii_twin(re.compile(r"\d+\s?ms"))
