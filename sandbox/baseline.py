@@ -1,37 +1,88 @@
 """The latency baseline: the platform's reference implementation, loaded the same way as the candidate.
 
-Measured once per process and per load shape, then cached; callers may also pass numbers in.
+When the candidate's service runs in the sandbox, the reference is packed as a project and run by
+the same runner (`sandbox.runner.arun_submission`): the same isolation layers, resource limits and
+runtime. Probed by URL there is no sandbox to match; the reference then runs as a plain subprocess
+and the result says it was measured without isolation. Measured once per process, task, load shape
+and placement (limits and layers), then cached; callers may also pass numbers in.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
+import sys
 import tempfile
+import uuid
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 import sandbox
 from sandbox.kit import write_kit
 from sandbox.load import WARM_ROWS, run_load, warm_up, warm_up_requests
+from sandbox.manifest import MANIFEST_NAME
+from sandbox.options import SandboxPlacement
 from sandbox.probe_client import ProbeClient
 from sandbox.report import LatencyStats
 from sandbox.tasks.base import Task
 
 STARTUP_SECONDS = 60.0
-_CACHE: dict[tuple[str, int, int, float], LatencyStats] = {}
+# The load itself takes seconds; this bounds a reference that hangs under load.
+SANDBOX_RUN_SECONDS = 300.0
+UNISOLATED = (
+    "measured without isolation: the reference ran as a plain subprocess of the prober, without the "
+    "sandbox or its resource limits"
+)
+_CACHE: dict[tuple[Any, ...], Baseline] = {}
 
 
 class BaselineUnavailable(RuntimeError):
     pass
 
 
-async def reference_baseline(task: Task, *, requests: int, concurrency: int, timeout: float) -> LatencyStats:
-    key = (task.id, requests, concurrency, timeout)
+@dataclass(frozen=True)
+class Baseline:
+    stats: LatencyStats
+    isolated: bool  # run by the sandbox runner, as the candidate's service was
+    how: str  # one sentence for the report
+
+
+def placement_key(placement: SandboxPlacement) -> tuple[Any, ...]:
+    active = tuple(layer.name for layer in placement.host.layers if layer.active)
+    return (placement.environment, placement.limits, active, placement.host.sandbox_uid)
+
+
+def describe_placement(placement: SandboxPlacement) -> str:
+    limits, host = placement.limits, placement.host
+    active = [layer.name for layer in host.layers if layer.active]
+    text = (
+        f"measured in the sandbox with the candidate's limits ({limits.cpu_cores:g} CPU core(s), "
+        f"{limits.memory_bytes // (1024 * 1024)} MiB memory); isolation layers: {', '.join(active) or 'none'}"
+    )
+    return text + (f"; missing here: {', '.join(host.missing)}" if host.missing else "")
+
+
+async def reference_baseline(
+    task: Task, *, requests: int, concurrency: int, timeout: float, sandbox: SandboxPlacement | None = None
+) -> Baseline:
+    """The reference's numbers under this load, measured where the candidate runs (cached)."""
+    placement = placement_key(sandbox) if sandbox is not None else None
+    key = (task.id, requests, concurrency, timeout, placement)
     if key not in _CACHE:
-        _CACHE[key] = await measure(task, requests=requests, concurrency=concurrency, timeout=timeout)
+        if sandbox is None:
+            stats = await measure(task, requests=requests, concurrency=concurrency, timeout=timeout)
+            _CACHE[key] = Baseline(stats, isolated=False, how=UNISOLATED)
+        else:
+            stats = await measure_in_sandbox(
+                task, sandbox, requests=requests, concurrency=concurrency, timeout=timeout
+            )
+            _CACHE[key] = Baseline(stats, isolated=True, how=describe_placement(sandbox))
     return _CACHE[key]
 
 
@@ -94,3 +145,62 @@ async def measure(task: Task, *, requests: int, concurrency: int, timeout: float
                 except TimeoutError:
                     process.kill()
                     await process.wait()
+
+
+def reference_project(task: Task, directory: Path) -> Path:
+    """The reference service as a submission archive: the `sandbox` package, the kit and a manifest.
+
+    Inside the sandbox the service runs with the runtime's `python` from the project root (its
+    working directory), so `-m sandbox.tasks...` imports the packed copy and `kit` is the packed kit.
+    """
+    argv = task.reference_service_argv(Path("kit"))
+    if argv and argv[0] == sys.executable:
+        argv = ["python", *argv[1:]]
+    # JSON strings are valid TOML basic strings.
+    manifest = f'[service]\ncommand = {json.dumps(argv)}\nstartup_timeout_seconds = {STARTUP_SECONDS:g}\n'
+    package = Path(sandbox.__file__).resolve().parent
+    archive = directory / "reference.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(MANIFEST_NAME, manifest)
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                zf.write(path, (Path("sandbox") / path.relative_to(package)).as_posix())
+        for relative, content in sorted(task.kit_files().items()):
+            zf.writestr(f"kit/{relative}", content)
+    return archive
+
+
+async def measure_in_sandbox(
+    task: Task, placement: SandboxPlacement, *, requests: int, concurrency: int, timeout: float
+) -> LatencyStats:
+    """Run the reference through the runner that runs candidates, with the same host, limits and runtime."""
+    from sandbox.runner import Deadlines, arun_submission
+
+    async def load(base_url: str, task_id: str, *, transport: Any = None, options: Any = None) -> LatencyStats:
+        limits = httpx.Limits(max_connections=concurrency + 2)
+        async with httpx.AsyncClient(
+            transport=transport, base_url=base_url, timeout=timeout, limits=limits, trust_env=False
+        ) as http:
+            return await measure_service(http, task, requests=requests, concurrency=concurrency)
+
+    with tempfile.TemporaryDirectory(prefix="prodready-baseline-") as scratch:
+        outcome = await arun_submission(
+            reference_project(task, Path(scratch)),
+            task.id,
+            environment=placement.environment,
+            work_root=placement.work_root,
+            runtime_dir=placement.runtime_dir,
+            deadlines=Deadlines(boot_seconds=STARTUP_SECONDS, run_seconds=SANDBOX_RUN_SECONDS),
+            limits=placement.limits,
+            probe=load,
+            host=placement.host,
+            # "run-" but not a platform run's name: a directory a dead worker left is swept after a day
+            run_name=f"run-baseline-{uuid.uuid4().hex[:12]}",
+        )
+    if outcome.status != "completed" or not isinstance(outcome.probe_report, dict):
+        tail = (outcome.logs or "").strip()[-300:]
+        raise BaselineUnavailable(
+            f"the reference service did not run in the sandbox ({outcome.status}: {outcome.reason})"
+            + (f"; its output ends: {tail}" if tail else "")
+        )
+    return LatencyStats.model_validate(outcome.probe_report)

@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox.report import LatencyStats
+
+if TYPE_CHECKING:
+    from sandbox.isolation import HostIsolation, ResourceLimits
+
+
+@dataclass(frozen=True)
+class SandboxPlacement:
+    """How the runner started the candidate's service; the latency baseline is measured the same way.
+
+    Set by `sandbox.runner.arun_submission` on the options it hands to the prober; absent when the
+    service is probed by URL (no sandbox), in which case the baseline runs without isolation.
+    """
+
+    environment: str
+    work_root: Path
+    runtime_dir: Path
+    limits: ResourceLimits
+    host: HostIsolation
 
 
 class ProbeOptions(BaseModel):
@@ -25,3 +47,5 @@ class ProbeOptions(BaseModel):
     )
     measure_baseline: bool = True
     checks: tuple[str, ...] | None = Field(default=None, description="run only these check ids")
+    # A SandboxPlacement (not validated, never serialized): set by the runner, not by callers.
+    sandbox: Any = Field(default=None, exclude=True, repr=False)

@@ -21,6 +21,7 @@ from sandbox.isolation.bwrap import SandboxSpec
 from sandbox.isolation.remove import remove_tree
 from sandbox.isolation.service_socket import PROBE_BASE_URL, transport_for, wait_ready
 from sandbox.manifest import ManifestError, load_manifest
+from sandbox.options import ProbeOptions, SandboxPlacement
 from sandbox.run_outcome import RunOutcome
 from sandbox.runtime import read_runtime
 from sandbox.unpack import UnpackError, UnpackLimits, unpack_archive
@@ -105,6 +106,9 @@ async def arun_submission(
     work_root.mkdir(mode=0o711, parents=True, exist_ok=True)
     _check_reachable(work_root, host.sandbox_uid)
     _check_reachable(Path(runtime.path), host.sandbox_uid)
+    if probe is not None:
+        placement = SandboxPlacement(environment, work_root, Path(runtime_dir).absolute(), limits, host)
+        probe_options = _placed(probe_options, placement)
     run = _Run(RunOutcome(task_id=task_id, environment=environment, layers=list(host.layers)))
     run_name = run_name or f"run-{uuid.uuid4().hex[:12]}"
     if "/" in run_name or run_name in (".", ".."):
@@ -132,6 +136,15 @@ async def arun_submission(
         run.outcome.timings["cleanup_seconds"] = round(time.monotonic() - started, 3)
         run.outcome.timings["total_seconds"] = round(time.monotonic() - run.started, 3)
     return run.outcome
+
+
+def _placed(probe_options: Any, placement: SandboxPlacement) -> Any:
+    """Tell the prober where the service runs, so the latency baseline runs the same way."""
+    if probe_options is None:
+        probe_options = ProbeOptions()
+    if isinstance(probe_options, ProbeOptions) and probe_options.sandbox is None:
+        return probe_options.model_copy(update={"sandbox": placement})
+    return probe_options
 
 
 async def _unpack_and_run(

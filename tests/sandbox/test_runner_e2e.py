@@ -45,5 +45,9 @@ def test_reference_solution_passes_every_check_inside_the_sandbox(
     report = outcome.probe_report
     failing = [(c["id"], c["summary"]) for c in report["checks"] if c["verdict"] != "pass"]
     assert report["verdict"] == "pass", failing
+    latency = next(c for c in report["checks"] if c["id"] == "latency")
+    # the baseline ran in the sandbox too, with the same limits, not as a plain subprocess
+    assert latency["details"]["reference_isolated"] is True, latency["details"]
+    assert latency["details"]["reference_measurement"].startswith("measured in the sandbox")
     assert outcome.resources["all_processes_killed"] is True
     assert list(work_root.iterdir()) == []
