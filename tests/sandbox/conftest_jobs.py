@@ -8,19 +8,22 @@ Import what a module needs: `from tests.sandbox.conftest_jobs import jobs_db_fix
 from __future__ import annotations
 
 import http.server
+import io
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from prodready import migrate
 from prodready.db import Database
 from prodready.settings import Settings
 from sandbox.jobs import service
-from sandbox.models import RunMode, SandboxRun
+from sandbox.models import RunMode, RunStatus, SandboxRun
 from tests.conftest import BACKENDS, make_settings
 from tests.factories import make_user
 
@@ -39,6 +42,23 @@ def jobs_db_fixture(request: pytest.FixtureRequest, database_url_factory) -> Ite
     migrate.upgrade_to_head(database.engine)
     yield database
     database.dispose()
+
+
+@pytest.fixture(name="no_leftover_runs")
+def no_leftover_runs_fixture(jobs_db: Database) -> Iterator[None]:
+    """After the test, cancel its queued and running runs: another test's workers must not pick them up."""
+    yield
+    with jobs_db.unit_of_work() as session:
+        session.execute(update(SandboxRun).where(SandboxRun.status.in_(["queued", "running"]))  # type: ignore[attr-defined]
+                        .values(status=RunStatus.CANCELLED, lease_expires_at=None))
+
+
+def service_archive() -> bytes:
+    """The smallest upload that validates: a zip with a manifest."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("prodready-service.toml", "[service]\ncommand = ['python', 'app.py']\n")
+    return buffer.getvalue()
 
 
 def jobs_settings(data_dir: Path, **overrides: object) -> Settings:

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
 from prodready.db import Database
 from prodready.settings import Settings
@@ -30,10 +29,15 @@ from sandbox.isolation.remove import remove_tree
 from sandbox.jobs import housekeeping
 from sandbox.jobs.housekeeping import sweep_run_dirs
 from sandbox.jobs.inprocess import InProcessDispatcher
-from sandbox.models import RunStatus, SandboxRun
+from sandbox.models import RunStatus
 from sandbox.runner import arun_submission
 from tests.sandbox.attack_projects.support import PROJECTS
-from tests.sandbox.conftest_jobs import jobs_db_fixture, jobs_settings, load_run  # noqa: F401
+from tests.sandbox.conftest_jobs import (  # noqa: F401
+    jobs_db_fixture,
+    jobs_settings,
+    load_run,
+    no_leftover_runs_fixture,
+)
 from tests.sandbox.planted_trees import make_platform, platform_intact
 from tests.sandbox.test_upload_retention import archive_run
 
@@ -82,16 +86,10 @@ def hostile_archive(platform: Path) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def _no_leftover_runs(jobs_db: Database) -> Iterator[None]:
-    yield
-    with jobs_db.unit_of_work() as session:  # another test's workers must not pick these up
-        session.execute(update(SandboxRun).where(SandboxRun.status.in_(["queued", "running"]))  # type: ignore[attr-defined]
-                        .values(status=RunStatus.CANCELLED, lease_expires_at=None))
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("_no_leftover_runs")
+@pytest.mark.usefixtures("no_leftover_runs")
 def test_a_worker_killed_mid_run_leaves_a_directory_the_loop_sweeps_without_following_planted_links(
     jobs_db: Database, tmp_path: Path, runtime_dir: Path, work_root_for_runs: Path
 ):

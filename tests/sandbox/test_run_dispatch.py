@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -27,19 +26,15 @@ from tests.sandbox.conftest_jobs import (  # noqa: F401
     jobs_db_fixture,
     jobs_settings,
     load_run,
+    no_leftover_runs_fixture,
     queue_url_run,
     stub_service_fixture,
 )
 
 RUNS = "/api/v1/sandbox/runs"
+pytestmark = pytest.mark.usefixtures("no_leftover_runs")
 
 
-@pytest.fixture(autouse=True)
-def _no_leftover_runs(jobs_db: Database) -> Iterator[None]:
-    yield
-    with jobs_db.unit_of_work() as session:  # the next test's workers must not pick these up
-        session.execute(update(SandboxRun).where(SandboxRun.status.in_(["queued", "running"]))  # type: ignore[attr-defined]
-                        .values(status=RunStatus.CANCELLED, lease_expires_at=None))
 
 
 def _serve(database: Database, settings: Settings, executor=None) -> LiveServer:  # noqa: ANN001

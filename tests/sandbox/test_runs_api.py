@@ -14,6 +14,7 @@ import pytest
 from prodready.accounts.models import Role
 from tests.factories import DEFAULT_PASSWORD, add_member, make_org, make_user
 from tests.helpers import assert_problem, sign_in
+from tests.sandbox.conftest_jobs import service_archive
 
 RUNS = "/api/v1/sandbox/runs"
 URL_RUN = {"task": "churn-deploy", "url": "https://churn.example.com"}
@@ -141,16 +142,9 @@ class TestCancelRun:
         assert_problem(response, 404, "not-found")
 
 
-def _zip_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("prodready-service.toml", "[service]\ncommand = ['python', 'app.py']\n")
-    return buffer.getvalue()
-
-
 class TestArchiveRun:
     def test_upload_is_stored_and_queued(self, client, people, session_settings):
-        data = _zip_bytes()
+        data = service_archive()
         response = client.post(f"{RUNS}/archive", data={"task": "churn-deploy"}, files={"file": ("p.zip", data)},
                                headers=headers_for(client, people[0]["candidate"]))
         assert response.status_code == 201, response.text
@@ -161,7 +155,7 @@ class TestArchiveRun:
 
     def test_replayed_upload_keeps_one_file(self, client, people, session_settings):
         headers = headers_for(client, people[0]["candidate"], **{"Idempotency-Key": "upload-1"})
-        form = {"data": {"task": "churn-deploy"}, "files": {"file": ("p.zip", _zip_bytes())}}
+        form = {"data": {"task": "churn-deploy"}, "files": {"file": ("p.zip", service_archive())}}
         first = client.post(f"{RUNS}/archive", headers=headers, **form)
         again = client.post(f"{RUNS}/archive", headers=headers, **form)
         assert (first.status_code, again.status_code) == (201, 200)

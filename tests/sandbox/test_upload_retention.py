@@ -5,12 +5,10 @@ real periodic loop of the in-process workers."""
 from __future__ import annotations
 
 import asyncio
-import io
 import os
 import threading
 import time
 import uuid
-import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -30,7 +28,13 @@ from sandbox.models import FINISHED, RunMode, RunStatus, SandboxRun
 from tests.conftest import make_settings
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import sign_in
-from tests.sandbox.conftest_jobs import jobs_db_fixture, jobs_settings, load_run  # noqa: F401
+from tests.sandbox.conftest_jobs import (  # noqa: F401
+    jobs_db_fixture,
+    jobs_settings,
+    load_run,
+    no_leftover_runs_fixture,
+    service_archive,
+)
 from tests.web.pages import page_sign_in
 
 ARCHIVE = b"PK\x05\x06" + b"\0" * 18  # an empty zip: these tests are about the file, not its contents
@@ -187,15 +191,9 @@ class TestOrphans:
         assert sweep_uploads(db, settings) == housekeeping.UploadSweep()
 
 
-@pytest.fixture
-def _no_leftover_runs(jobs_db: Database) -> Iterator[None]:
-    yield
-    with jobs_db.unit_of_work() as session:  # another test's workers must not pick these up
-        session.execute(update(SandboxRun).where(SandboxRun.status.in_(["queued", "running"]))  # type: ignore[attr-defined]
-                        .values(status=RunStatus.CANCELLED, lease_expires_at=None))
 
 
-@pytest.mark.usefixtures("_no_leftover_runs")
+@pytest.mark.usefixtures("no_leftover_runs")
 class TestSweepersAtOnce:
     def test_several_sweepers_racing_delete_each_archive_once_and_none_fails(self, jobs_db: Database,
                                                                             tmp_path: Path):
@@ -227,7 +225,7 @@ class TestSweepersAtOnce:
         assert keep_path.exists() and load_run(jobs_db, keep_id).archive_path
 
 
-@pytest.mark.usefixtures("_no_leftover_runs")
+@pytest.mark.usefixtures("no_leftover_runs")
 class TestInTheWorkerLoop:
     def test_a_running_runs_archive_is_kept_and_goes_once_the_run_ended(self, jobs_db: Database, tmp_path: Path):
         """The in-process workers' periodic loop sweeps with retention 0 while the run executes."""
@@ -282,13 +280,6 @@ class TestInTheWorkerLoop:
         assert load_run(jobs_db, run_id).error == "the uploaded archive is no longer stored"
 
 
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("prodready-service.toml", "[service]\ncommand = ['python', 'app.py']\n")
-    return buffer.getvalue()
-
-
 class _Recording:
     """Stands in for the run workers: a worker on another connection would contend with the test's transaction."""
 
@@ -309,7 +300,7 @@ class TestSurfaces:
         user = make_user(db)
         with live.client() as client:
             headers = {**sign_in(client, user.email, DEFAULT_PASSWORD).headers, "Idempotency-Key": "retention-1"}
-            form = {"data": {"task": "churn-deploy"}, "files": {"file": ("p.zip", _zip())}}
+            form = {"data": {"task": "churn-deploy"}, "files": {"file": ("p.zip", service_archive())}}
             created = client.post("/api/v1/sandbox/runs/archive", headers=headers, **form)
             assert created.status_code == 201, created.text
             run_id = created.json()["id"]
@@ -343,7 +334,7 @@ class TestSurfaces:
         user = make_user(db)
         with live.client() as client, live.client() as browser:
             headers = {**sign_in(client, user.email, DEFAULT_PASSWORD).headers, "Idempotency-Key": "by-hand-1"}
-            form = {"data": {"task": "churn-deploy"}, "files": {"file": ("p.zip", _zip())}}
+            form = {"data": {"task": "churn-deploy"}, "files": {"file": ("p.zip", service_archive())}}
             created = client.post("/api/v1/sandbox/runs/archive", headers=headers, **form)
             assert created.status_code == 201 and created.json()["archive_stored"] is True, created.text
             run_id = created.json()["id"]
