@@ -15,10 +15,10 @@ from operator import mul, truediv
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from rubrics.text import ascii_twin, stem_all
+from rubrics.text import AsciiFast, stem_all
 
 _TOKEN = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9/]+\b")
-_TOKEN_ASCII = ascii_twin(_TOKEN)
+_TOKENS = AsciiFast(_TOKEN)
 _REFERENCE_CACHE = 2048
 
 Vector = dict[int, float]
@@ -26,7 +26,7 @@ Vector = dict[int, float]
 
 def stemmed_words(text: str) -> list[str]:
     lowered = text.lower()
-    words = (_TOKEN_ASCII if lowered.isascii() else _TOKEN).findall(lowered)
+    words = _TOKENS.for_text(lowered).findall(lowered)
     return stem_all(list(filterfalse(ENGLISH_STOP_WORDS.__contains__, words)))
 
 

@@ -21,7 +21,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from rubrics.memo import WordMemo
-from rubrics.text import ascii_twin
+from rubrics.text import AsciiFast
 
 CORPUS_PATH = Path(__file__).parent / "data" / "structure_sentences.jsonl"
 SPLIT_SEED = 20240611
@@ -67,8 +67,7 @@ class StructureModel:
                         and words.analyzer == "word" and words.ngram_range == (1, 2) and words.lowercase
                         and chars.analyzer == "char_wb" and chars.lowercase)
         self._word_vocabulary: dict[str, int] = words.vocabulary_
-        self._word_pattern = re.compile(words.token_pattern)
-        self._word_pattern_ascii = ascii_twin(self._word_pattern)
+        self._word_pattern = AsciiFast(re.compile(words.token_pattern))
         self._char_vocabulary: dict[str, int] = chars.vocabulary_
         self._char_range: tuple[int, int] = chars.ngram_range
         self._char_offset = len(words.vocabulary_)
@@ -101,7 +100,7 @@ class StructureModel:
         for text in texts:
             before = len(columns)
             lowered = text.lower()
-            tokens = (self._word_pattern_ascii if lowered.isascii() else self._word_pattern).findall(lowered)
+            tokens = self._word_pattern.for_text(lowered).findall(lowered)
             # Words and bigrams in the vocabulary (a column may be 0, so test for None).
             known = list(map(vocabulary.get, tokens))
             known += map(vocabulary.get, map(" ".join, zip(tokens, tokens[1:], strict=False)))

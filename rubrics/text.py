@@ -40,7 +40,18 @@ def ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(pattern.pattern.replace("(?u)", ""), pattern.flags & ~re.UNICODE | re.ASCII)
 
 
-_SPLIT_ASCII_RE = ascii_twin(_SPLIT_RE)
+class AsciiFast:
+    """A pattern with its `ascii_twin`: `for_text` picks the twin when the text is ASCII-only."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.ascii = ascii_twin(pattern)
+
+    def for_text(self, text: str) -> re.Pattern[str]:
+        return self.ascii if text.isascii() else self.pattern
+
+
+_SPLIT = AsciiFast(_SPLIT_RE)
 
 
 def stem(word: str) -> str:
@@ -119,7 +130,7 @@ def tokenize(text: str) -> Tokens:
     lowered = text.lower()
     same_length = len(lowered) == len(text)  # every character lower-cases to one, so offsets carry over
     source = lowered if same_length else text  # e.g. "İ" lower-cases to two characters
-    parts = (_SPLIT_ASCII_RE if source.isascii() else _SPLIT_RE).split(source)
+    parts = _SPLIT.for_text(source).split(source)
     offsets = list(accumulate(map(len, parts), initial=0))
     words = parts[1::2] if same_length else list(map(str.lower, parts[1::2]))
     return Tokens(text, words, offsets[1:-1:2], offsets[2::2])

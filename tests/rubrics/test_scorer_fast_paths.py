@@ -236,7 +236,7 @@ def test_overlap_removal_keeps_what_the_plain_rule_keeps(hits):
 
 
 ASCII_TEXT = st.text(alphabet=st.characters(max_codepoint=127), max_size=200)
-WORD_PATTERNS = [_SPLIT_RE, _TOKEN, default_model()._word_pattern]
+WORD_PATTERNS = [_SPLIT_RE, _TOKEN, default_model()._word_pattern.pattern]
 
 
 @settings(max_examples=400, deadline=None)
