@@ -7,6 +7,7 @@ import json
 import pytest
 from sqlmodel import select
 
+from practice.cli import _catalog
 from practice.models import Attempt
 from practice.rescore import rescore_all
 from practice.scoring import ScoringService
@@ -70,6 +71,32 @@ def test_score_batch_keeps_input_fields_and_reports_bad_lines(capsys, tmp_path):
     assert "score" in rows[1] and "empty" in rows[2]["error"]
     assert rows[3]["line"] == 4 and "error" in rows[3]
     assert "2 scored, 2 failed" in capsys.readouterr().err
+
+
+def test_score_batch_writes_back_every_input_value_as_it_was_read(tmp_path):
+    """Input fields go back out unchanged, whatever JSON they hold; the evidence is the scorer's, in full."""
+    extra = ('"note": "café \u2028 \u0085 naïve", "big": 123456789012345678901234567890, "ratio": 0.30000000000000004, '
+             '"nan": NaN, "inf": -Infinity, "nested": {"list": [1, 2.5, null, true, "x"]}')
+    source = tmp_path / "in.jsonl"
+    source.write_text(f'{{"question_id": "{QUESTION}", "answer": {json.dumps(ANSWER)}, {extra}}}\n'
+                      f'{{"answer": "no question", {extra}}}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["score-batch", str(source), "--out", str(out)]) == 1
+    scored, failed = (json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())
+    expected = json.loads(f"{{{extra}}}")
+    for row in (scored, failed):
+        kept = {key: row[key] for key in expected}
+        assert repr(kept) == repr(expected)  # repr: NaN never equals itself
+        assert row["note"] == "café \u2028 \x85 naïve"
+    catalog = _catalog()
+    result = ScoringService().score_entry(catalog, catalog.require(QUESTION), ANSWER)
+    assert scored["evidence"] == result.evidence.model_dump(mode="json")
+    assert (scored["score"], scored["band"], scored["scorer_version"]) == (result.score, result.band,
+                                                                         result.scorer_version)
+    assert scored["flags"] == [flag["kind"] for flag in scored["evidence"]["flags"]]
+    assert scored["evidence"]["concepts"] and all(
+        ANSWER[c["start"]:c["end"]] == c["matched_text"] for c in scored["evidence"]["concepts"])
+    assert "error" in failed and "score" not in failed
 
 
 def test_rescore_reports_band_moves_and_keeps_the_answered_version(db):
