@@ -68,9 +68,10 @@ class StructureModel:
                         and chars.analyzer == "char_wb" and chars.lowercase)
         self._word_vocabulary: dict[str, int] = words.vocabulary_
         self._word_pattern = AsciiFast(re.compile(words.token_pattern))
-        self._char_vocabulary: dict[str, int] = chars.vocabulary_
         self._char_range: tuple[int, int] = chars.ngram_range
         self._char_offset = len(words.vocabulary_)
+        # n-gram -> its column in the joined feature space (after the word block)
+        self._char_columns = {gram: index + self._char_offset for gram, index in chars.vocabulary_.items()}
         self._width = self._char_offset + len(chars.vocabulary_)
         self._idf = np.concatenate([words.idf_, chars.idf_]).astype(np.float64)
         self._weights = np.ascontiguousarray(classifier.coef_.T, dtype=np.float64)  # features x labels
@@ -80,12 +81,13 @@ class StructureModel:
     def _char_features(self, word: str) -> tuple[int, ...]:
         """Columns of the in-vocabulary `char_wb` n-grams of one word, repeated as often as they occur."""
         padded = f" {word} "
-        vocabulary, offset = self._char_vocabulary, self._char_offset
-        columns = []
+        get = self._char_columns.get
+        columns: list[int] = []
         low, high = self._char_range
         for n in range(low, high + 1):
-            grams = [padded[i:i + n] for i in range(max(1, len(padded) - n + 1))]
-            columns.extend(vocabulary[g] + offset for g in grams if g in vocabulary)
+            count = max(1, len(padded) - n + 1)
+            found = list(map(get, map(padded.__getitem__, map(slice, range(count), range(n, n + count)))))
+            columns.extend(compress(found, map(is_not, found, repeat(None))))
             if len(padded) <= n:  # sklearn counts a word shorter than n once, then stops
                 break
         return tuple(columns)
