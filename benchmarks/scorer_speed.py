@@ -9,8 +9,16 @@ fitted or compiled once per process. Times are CPU time of the process pinned to
 Each measurement runs R rounds and reports the best round (as `timeit` does): on a shared
 machine, neighbours only ever add time.
 
+Those answers repeat a few dozen sentences, so after the first few every word and every word
+n-gram is one the scorer has met and remembered. Real answers repeat common words but rarely
+their word sequences, so the "unseen text" rows score answers made of text the scorer has never
+met: sentences of the structure corpus and the bank's calibration answers, shuffled, cut into
+300-word answers. The scorer first works through half of them (as it would through the start of
+a batch, meeting most of the language's common words), then the other half is timed, once each.
+
 The last rows run `prodready score-batch`'s own loop (JSON lines in and out, full evidence) over
-twenty bank questions, with answers built from each question's model answer.
+twenty bank questions, with answers built from each question's model answer, and over the same
+questions with unseen-text answers.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import io
 import json
 import os
 import random
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -79,12 +88,43 @@ def throughput(run: Callable[[], int], rounds: int) -> float:
     return best
 
 
-def bank_batch(count: int) -> tuple[list[str], object]:
+def unseen_answers(words: int = 300) -> list[str]:
+    """Answers cut from text no benchmark answer repeats: the structure corpus and the bank's
+    calibration answers, as sentences in a fixed shuffled order."""
+    from practice.cli import _catalog
+    from rubrics.structure_model import load_corpus
+
+    sentences = [text for text, _ in load_corpus()]
+    for question in _catalog().questions():
+        for calibration in question.calibration:
+            sentences.extend(re.split(r"(?<=[.!?])\s+", calibration.answer.strip()))
+    random.Random(7).shuffle(sentences)
+    answers, current = [], []
+    for sentence in sentences:
+        current.extend(sentence.split())
+        if len(current) >= words:
+            answers.append(" ".join(current[:words]))
+            current = []
+    return answers
+
+
+def timed_once(run: Callable[[str], object], answers: list[str]) -> float:
+    """Answers per second, each answer scored once: a second round would meet text already seen."""
+    started = CLOCK()
+    for answer in answers:
+        run(answer)
+    return len(answers) / (CLOCK() - started)
+
+
+def bank_batch(count: int, answers: list[str] | None = None) -> tuple[list[str], object]:
+    """score-batch input lines over twenty bank questions: answers built from each question's model
+    answer, or the given answers in turn."""
     from practice.cli import _catalog
 
     catalog = _catalog()
     questions = catalog.questions()[:20]
-    lines = [json.dumps({"question_id": q.id, "answer": make_answer(300, i, q.model_answer)})
+    lines = [json.dumps({"question_id": q.id,
+                         "answer": answers[i] if answers else make_answer(300, i, q.model_answer)})
              for i in range(count) for q in [questions[i % len(questions)]]]
     return lines, catalog
 
@@ -125,6 +165,12 @@ def main() -> None:
     print(f"\n{'batch':<44} {'answers/s':>10}")
     print(f"{'scorer, mixed 50/300/1,000 words':<44} {throughput(score_all(mixed), args.rounds):>10.0f}")
     print(f"{'scorer, 300 words':<44} {throughput(score_all(batch300), args.rounds):>10.0f}")
+    unseen = unseen_answers()
+    warm, timed = unseen[: len(unseen) // 2], unseen[len(unseen) // 2:]
+    for answer in warm:
+        scorer.score(rubric, answer, context=context)
+    print(f"{f'scorer, 300 words, unseen text ({len(timed)})':<44} "
+          f"{timed_once(lambda a: scorer.score(rubric, a, context=context), timed):>10.0f}")
     print(f"{'rapidfuzz token_set_ratio, 300 words':<44} {baseline:>10.0f}")
 
     from practice.cli import score_batch
@@ -138,6 +184,14 @@ def main() -> None:
 
     cli_batch()  # warm-up: the bank's scorer, its compiled rubrics
     print(f"{'score-batch loop, 20 bank questions, 300 words':<44} {throughput(cli_batch, args.rounds):>10.0f}")
+    # The same loop over unseen text: the first half of the lines warms it up, the second is timed.
+    unseen_lines, _ = bank_batch(len(unseen), unseen)
+    half = len(unseen_lines) // 2
+    score_batch(iter(unseen_lines[:half]), io.StringIO(), catalog)
+    started = CLOCK()
+    scored, failed = score_batch(iter(unseen_lines[half:]), io.StringIO(), catalog)
+    assert failed == 0
+    print(f"{f'score-batch loop, unseen text ({scored})':<44} {scored / (CLOCK() - started):>10.0f}")
 
 
 if __name__ == "__main__":
