@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from functools import lru_cache
 from itertools import chain, compress, repeat
 from operator import is_not
@@ -26,6 +27,7 @@ from rubrics.text import AsciiFast
 CORPUS_PATH = Path(__file__).parent / "data" / "structure_sentences.jsonl"
 SPLIT_SEED = 20240611
 _MAX_CACHED_WORDS = 100_000
+_NO_BIGRAMS: dict[str, int] = {}
 
 
 def load_corpus(path: Path = CORPUS_PATH) -> list[tuple[str, str]]:
@@ -67,11 +69,21 @@ class StructureModel:
                         and words.analyzer == "word" and words.ngram_range == (1, 2) and words.lowercase
                         and chars.analyzer == "char_wb" and chars.lowercase)
         self._word_vocabulary: dict[str, int] = words.vocabulary_
+        # Bigram columns by first word, then second: looking a pair up needs no joined string.
+        self._bigrams: dict[str, dict[str, int]] = defaultdict(dict)
+        for term, column in words.vocabulary_.items():
+            if " " in term:
+                first, second = term.split(" ")
+                self._bigrams[first][second] = column
+        self._bigrams = dict(self._bigrams)
         self._word_pattern = AsciiFast(re.compile(words.token_pattern))
         self._char_range: tuple[int, int] = chars.ngram_range
         self._char_offset = len(words.vocabulary_)
         # n-gram -> its column in the joined feature space (after the word block)
         self._char_columns = {gram: index + self._char_offset for gram, index in chars.vocabulary_.items()}
+        # A lookahead captures the n characters at every position: all overlapping n-grams, in order.
+        self._char_grams = [re.compile(f"(?=(.{{{n}}}))", re.DOTALL)
+                            for n in range(self._char_range[0], self._char_range[1] + 1)]
         self._width = self._char_offset + len(chars.vocabulary_)
         self._idf = np.concatenate([words.idf_, chars.idf_]).astype(np.float64)
         self._weights = np.ascontiguousarray(classifier.coef_.T, dtype=np.float64)  # features x labels
@@ -82,8 +94,13 @@ class StructureModel:
         """Columns of the in-vocabulary `char_wb` n-grams of one word, repeated as often as they occur."""
         padded = f" {word} "
         get = self._char_columns.get
-        columns: list[int] = []
         low, high = self._char_range
+        if len(padded) >= high:  # every n-gram length fits: overlapping n-grams straight from the regex engine
+            found: list[int | None] = []
+            for pattern in self._char_grams:
+                found.extend(map(get, pattern.findall(padded)))
+            return tuple(compress(found, map(is_not, found, repeat(None))))
+        columns: list[int] = []
         for n in range(low, high + 1):
             count = max(1, len(padded) - n + 1)
             found = list(map(get, map(padded.__getitem__, map(slice, range(count), range(n, n + count)))))
@@ -98,14 +115,14 @@ class StructureModel:
             return self.pipeline.predict_proba(texts)
         columns: list[int] = []
         lengths: list[int] = []
-        vocabulary, by_word = self._word_vocabulary, self._by_word
+        vocabulary, bigrams, by_word = self._word_vocabulary, self._bigrams, self._by_word
         for text in texts:
             before = len(columns)
             lowered = text.lower()
             tokens = self._word_pattern.for_text(lowered).findall(lowered)
             # Words and bigrams in the vocabulary (a column may be 0, so test for None).
             known = list(map(vocabulary.get, tokens))
-            known += map(vocabulary.get, map(" ".join, zip(tokens, tokens[1:], strict=False)))
+            known += map(dict.get, map(bigrams.get, tokens, repeat(_NO_BIGRAMS)), tokens[1:])
             columns.extend(compress(known, map(is_not, known, repeat(None))))
             columns.extend(chain.from_iterable(map(by_word.__getitem__, lowered.split())))
             lengths.append(len(columns) - before)

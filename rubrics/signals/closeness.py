@@ -70,7 +70,9 @@ def features(answer_words: list[str], reference: str, question: str, space: Text
         near = 0
         if missing:
             # ufuncs rather than ndarray.max, whose Python-level wrapper costs more than the work
-            best = np.maximum.reduce(process.cdist(missing, list(answer_stems), scorer=fuzz.ratio, workers=1), axis=1)
+            # Scores under SOFT_MATCH come back as 0 (rapidfuzz skips those pairs early): only the count above matters.
+            best = np.maximum.reduce(process.cdist(missing, list(answer_stems), scorer=fuzz.ratio,
+                                                   score_cutoff=SOFT_MATCH, workers=1), axis=1)
             near = int(np.count_nonzero(best >= SOFT_MATCH))
         soft = (len(wanted) - len(missing) + near) / len(wanted)
     from_question = set(compress(distinct, map(question_stems.__contains__, distinct_stems)))
