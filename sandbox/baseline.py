@@ -15,7 +15,6 @@ import json
 import os
 import sys
 import tempfile
-import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,6 +173,7 @@ async def measure_in_sandbox(
     task: Task, placement: SandboxPlacement, *, requests: int, concurrency: int, timeout: float
 ) -> LatencyStats:
     """Run the reference through the runner that runs candidates, with the same host, limits and runtime."""
+    from sandbox.execute import baseline_run_name
     from sandbox.runner import Deadlines, arun_submission
 
     async def load(base_url: str, task_id: str, *, transport: Any = None, options: Any = None) -> LatencyStats:
@@ -194,8 +194,8 @@ async def measure_in_sandbox(
             limits=placement.limits,
             probe=load,
             host=placement.host,
-            # "run-" but not a platform run's name: a directory a dead worker left is swept after a day
-            run_name=f"run-baseline-{uuid.uuid4().hex[:12]}",
+            # not a platform run's name: what a dead worker left is swept once it is an hour old
+            run_name=baseline_run_name(),
         )
     if outcome.status != "completed" or not isinstance(outcome.probe_report, dict):
         tail = (outcome.logs or "").strip()[-300:]

@@ -31,8 +31,17 @@ RUN_DIR_NAME = re.compile(r"run-([0-9a-f]{32})-[0-9a-f]{4}")
 ARCHIVE_DELETED = "the uploaded archive was deleted after its run finished; upload the project again to run it"
 
 
+# The latency baseline's reference run (sandbox/baseline.py) is named like a run directory but has no
+# run id. It ends within its deadlines (minutes), so the sweep removes one an hour old.
+BASELINE_RUN_NAME = re.compile(r"run-baseline-[0-9a-f]{12}")
+
+
 def run_dir_name(run_id: str) -> str:
     return f"run-{run_id}-{secrets.token_hex(2)}"
+
+
+def baseline_run_name() -> str:
+    return f"run-baseline-{secrets.token_hex(6)}"
 
 
 @dataclass(frozen=True)

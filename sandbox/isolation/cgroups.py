@@ -12,6 +12,7 @@ import os
 import signal
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 PARENT = "prodready-sandbox"
@@ -166,6 +167,15 @@ def group_names(layout: CgroupLayout) -> set[str]:
         with contextlib.suppress(OSError):
             names |= {d.name for d in root.iterdir() if d.is_dir()}
     return names
+
+
+def group_modified(layout: CgroupLayout, name: str) -> datetime | None:
+    """When a run group was made (its directories' latest change), or None when it is gone."""
+    times = []
+    for root in layout.roots.values():
+        with contextlib.suppress(OSError):
+            times.append((root / name).stat().st_mtime)
+    return datetime.fromtimestamp(max(times), UTC) if times else None
 
 
 def remove_groups(layout: CgroupLayout, names: set[str] | list[str]) -> None:

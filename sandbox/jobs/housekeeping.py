@@ -13,7 +13,10 @@ directory, and any cgroup of the same name, is removed once its run is not runni
 lease and has shown no sign of life (a heartbeat, its end) for a lease period, which leaves a
 cancelled run's worker the time to notice and tear down itself. A directory whose run this database
 does not know (another installation sharing the work root, `prodready sandbox run`) is removed only
-once it is a day old: no run lasts that long. Removal never follows a symlink the candidate planted.
+once it is a day old: no run lasts that long. The latency baseline's reference runs
+(`run-baseline-…`, see sandbox/baseline.py) end within minutes, so their directories and cgroups go
+once they are an hour old: a worker that died while measuring one leaves nothing running past that.
+Removal never follows a symlink the candidate planted.
 
 Every decision reads the database after the files were listed: a run claimed after the listing has
 no directory in it, and a run created after it has an upload too young to be taken for an orphan.
@@ -36,7 +39,7 @@ from sqlalchemy import and_, select, update
 from prodready.db import Database, utcnow
 from prodready.observability import get_logger
 from prodready.settings import Settings
-from sandbox.execute import RUN_DIR_NAME
+from sandbox.execute import BASELINE_RUN_NAME, RUN_DIR_NAME
 from sandbox.isolation import cgroups
 from sandbox.isolation.remove import remove_tree
 from sandbox.jobs import uploads
@@ -47,6 +50,7 @@ log = get_logger("sandbox.jobs")
 UPLOADS = "sandbox/uploads"  # under DATA_DIR, as `SandboxRun.archive_path` names them
 ORPHAN_MIN_AGE = timedelta(hours=1)
 UNKNOWN_RUN_DIR_AGE = timedelta(days=1)
+BASELINE_RUN_AGE = timedelta(hours=1)  # a baseline run's deadlines are minutes
 _RUN_ID = re.compile(r"[0-9a-f]{32}")
 _CHUNK = 500
 _T = SandboxRun.__table__.c  # type: ignore[attr-defined]
@@ -166,10 +170,11 @@ def sweep_run_dirs(database: Database, work_root: Path, *, grace_seconds: float,
                 directories[entry.name] = (match[1] if match else None, _mtime(entry.stat(follow_symlinks=False)))
         except FileNotFoundError:
             continue
-    groups = {name: match[1] for name in (cgroups.group_names(cgroup_layout) if cgroup_layout else ())
-              if (match := RUN_DIR_NAME.fullmatch(name))}
+    names = cgroups.group_names(cgroup_layout) if cgroup_layout else set()
+    groups = {name: match[1] for name in names if (match := RUN_DIR_NAME.fullmatch(name))}
+    baseline_groups = sorted(name for name in names if BASELINE_RUN_NAME.fullmatch(name))
     run_ids = {run_id for run_id, _ in directories.values() if run_id} | set(groups.values())
-    if not run_ids and not directories:
+    if not run_ids and not directories and not baseline_groups:
         return RunDirSweep()
     # read after listing: a directory made after its run was claimed is seen with that claim
     rows = _rows(database, run_ids, _T.status, _T.lease_expires_at, _T.heartbeat_at, _T.finished_at)
@@ -179,15 +184,24 @@ def sweep_run_dirs(database: Database, work_root: Path, *, grace_seconds: float,
         row = rows.get(run_id) if run_id else None
         if row is not None and _still_alive(row, now, grace):
             continue
-        if row is None and modified > now - UNKNOWN_RUN_DIR_AGE:
+        if row is None and modified > now - _unknown_age(name):
             continue  # not a run of this database: only once no run could still be using it
         (swept.directories if remove_tree(work_root / name) else swept.left).append(name)
     stale_groups = [name for name, run_id in groups.items()
                     if run_id in rows and not _still_alive(rows[run_id], now, grace)]
+    if cgroup_layout is not None:
+        stale_groups += [name for name in baseline_groups
+                         if (made := cgroups.group_modified(cgroup_layout, name)) is not None
+                         and made <= now - BASELINE_RUN_AGE]
     if cgroup_layout is not None and stale_groups:
         cgroups.remove_groups(cgroup_layout, stale_groups)
         swept.cgroups = sorted(stale_groups)
     return swept
+
+
+def _unknown_age(name: str) -> timedelta:
+    """How old a directory no run of this database names must be before it goes."""
+    return BASELINE_RUN_AGE if BASELINE_RUN_NAME.fullmatch(name) else UNKNOWN_RUN_DIR_AGE
 
 
 @functools.cache

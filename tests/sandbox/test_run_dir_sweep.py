@@ -4,6 +4,8 @@ live lease, or just cancelled, are kept; links named like run directories are no
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 import uuid
 from datetime import timedelta
@@ -13,7 +15,7 @@ import pytest
 
 from prodready.db import Database, utcnow
 from prodready.settings import Settings
-from sandbox.execute import RUN_DIR_NAME, run_dir_name
+from sandbox.execute import RUN_DIR_NAME, baseline_run_name, run_dir_name
 from sandbox.isolation import cgroups
 from sandbox.jobs import housekeeping
 from sandbox.jobs.housekeeping import sweep_run_dirs
@@ -158,3 +160,39 @@ class TestSweep:
         finally:
             for group in groups:
                 group.remove()
+
+
+class TestBaselineRuns:
+    """The latency baseline's reference runs have no run id; a dead worker's go after an hour."""
+
+    def test_a_baseline_directory_goes_once_it_is_an_hour_old(self, db, work_root):
+        leftover = work_root / baseline_run_name()
+        (leftover / "run").mkdir(parents=True)
+        age(leftover, timedelta(minutes=50))
+        assert sweep_run_dirs(db, work_root, grace_seconds=LEASE).directories == []
+        age(leftover, timedelta(minutes=70))
+        assert sweep_run_dirs(db, work_root, grace_seconds=LEASE).directories == [leftover.name]
+        assert not leftover.exists()
+
+    def test_a_baseline_cgroup_is_killed_and_removed_once_it_is_an_hour_old(self, db, work_root):
+        need(os.geteuid() == 0, "making cgroups needs root")
+        layout = cgroups.detect()
+        need(isinstance(layout, cgroups.CgroupLayout), f"no writable cgroups here: {layout}")
+        group = cgroups.RunCgroup(layout, baseline_run_name())
+        reference = None
+        try:
+            group.create(64 * 1024 * 1024, 16, 0.5)
+            # the reference service a dead worker left running
+            reference = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+            group.add(reference.pid)
+            assert sweep_run_dirs(db, work_root, grace_seconds=LEASE, cgroup_layout=layout).cgroups == []
+            assert group.name in cgroups.group_names(layout) and reference.poll() is None
+            later = utcnow() + timedelta(minutes=61)
+            swept = sweep_run_dirs(db, work_root, grace_seconds=LEASE, cgroup_layout=layout, now=later)
+            assert swept.cgroups == [group.name]
+            assert group.name not in cgroups.group_names(layout)
+            assert reference.wait(timeout=10) is not None  # killed with its group
+        finally:
+            if reference is not None and reference.poll() is None:
+                reference.kill()
+            group.remove()
