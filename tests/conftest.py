@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import trustme
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -22,7 +23,7 @@ from prodready.ratelimit import RateLimiter
 from prodready.settings import Settings
 from question_bank.loader import Bank, load_bank
 from question_bank.sync import sync_bank
-from tests.live_server import LiveServer, start_live_server
+from tests.live_server import LiveServer, Tls, start_live_server
 from tests.services import require_postgres
 
 BACKENDS = ("sqlite", "postgres")
@@ -134,6 +135,25 @@ def live(_live_servers: LiveServer, db: Database) -> Iterator[LiveServer]:
     app.state.limiter = RateLimiter()
     yield _live_servers
     app.state.database = original
+
+
+@pytest.fixture(scope="session")
+def _live_tls_server(_live_servers: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The same app behind a second server that speaks TLS, with a certificate from a throwaway authority."""
+    authority = trustme.CA()
+    directory = tmp_path_factory.mktemp("tls")
+    tls = Tls(certificate=directory / "server.pem", authority=directory / "authority.pem")
+    authority.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(str(tls.certificate))
+    authority.cert_pem.write_to_path(str(tls.authority))
+    server = start_live_server(_live_servers.app, tls=tls)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_https(_live_tls_server: LiveServer, live: LiveServer) -> LiveServer:
+    """`live` over https: the app, and what `live` set up for this test, are shared."""
+    return _live_tls_server
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Registering a webhook checks its target at once, with the sender's own resolver and address rules:
 loopback, private, link-local (metadata), odd numeric forms and names that do not resolve are refused
-with a clear reason, through the JSON API (a 422 problem) and the admin page (a form error)."""
+with a clear reason, through the JSON API (a 422 problem) and the admin page (a form error), the page
+also under production settings, over https as their Secure cookies need."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from prodready.errors import InvalidInput
 from prodready.settings import Environment
 from tests.factories import DEFAULT_PASSWORD
 from tests.helpers import assert_problem
-from tests.web.pages import page_sign_in, visible_text
+from tests.web.pages import csrf_from, page_sign_in, visible_text
 
 PUBLIC = "93.184.215.14"  # a literal global address: accepted without any DNS lookup, and never dialled here
 UNRESOLVABLE = "hooks.prodready.invalid"  # .invalid is reserved (RFC 2606): it never resolves
@@ -177,6 +178,61 @@ class TestAdminPage:
         response = http.post(f"/orgs/{org.slug}/admin/webhooks",
                              data={"csrf_token": token, "url": f"https://{PUBLIC}/hooks"})
         assert response.status_code == 422 and "Choose events from:" in visible_text(response.text)
+
+
+@pytest.fixture
+def production_admin_page(live_https, org_with_admin, settings_with):
+    """The admin signed in through the form under production settings, whose cookies are Secure: over
+    https, as a browser in production sends them."""
+    org, admin = org_with_admin
+    settings_with(environment=Environment.PRODUCTION)
+    with live_https.client() as http:
+        signin = http.get("/signin")
+        assert "secure" in signin.headers["set-cookie"].lower(), signin.headers["set-cookie"]
+        yield org, admin, http, page_sign_in(http, admin.user.email, DEFAULT_PASSWORD)
+
+
+class TestAdminPageInProduction:
+    @pytest.mark.parametrize(("url", "reason"), REFUSED)
+    def test_refused_targets_show_a_form_error(self, production_admin_page, url, reason):
+        org, _admin, http, token = production_admin_page
+        response = _submit(http, token, org, url, ["credential.issued"])
+        assert response.status_code == 422, response.text
+        text = visible_text(response.text)
+        assert "Webhook URL refused:" in text, text
+        assert (reason.search(text) if isinstance(reason, re.Pattern) else reason in text), text
+        assert "No webhook endpoints yet." in visible_text(http.get(f"/orgs/{org.slug}/admin").text)
+
+    def test_a_public_https_target_is_added_and_a_plain_http_one_refused(self, production_admin_page, client):
+        org, admin, http, token = production_admin_page
+        refused = _submit(http, token, org, f"http://{PUBLIC}/hooks")
+        assert refused.status_code == 422 and "Webhook URLs must use https." in visible_text(refused.text)
+        created = _submit(http, token, org, f"https://{PUBLIC}/hooks/prodready")
+        assert created.status_code == 200, created.text
+        assert re.search(r'value="whsec_[^"]+"', created.text)
+        assert [e["url"] for e in client.get(f"/api/v1/orgs/{org.slug}/webhooks", headers=admin.headers).json()] \
+            == [f"https://{PUBLIC}/hooks/prodready"]
+
+    def test_the_local_allowance_does_not_open_loopback_in_production(self, production_admin_page, settings_with,
+                                                                      live_https):
+        org, _admin, http, token = production_admin_page
+        settings_with(environment=Environment.PRODUCTION, webhook_allow_private=True)
+        loopback = f"http://127.0.0.1:{httpx.URL(live_https.base_url).port}/hooks"
+        response = _submit(http, token, org, loopback)
+        assert response.status_code == 422, response.text
+        assert "only in the local environment" in visible_text(response.text)
+
+    def test_over_plain_http_the_secure_cookies_are_not_sent_and_the_form_is_refused(self, live, org_with_admin,
+                                                                                     settings_with):
+        """Why these tests run over https: a client keeps Secure cookies off plain http."""
+        org, admin = org_with_admin
+        settings_with(environment=Environment.PRODUCTION)
+        with live.client() as http:
+            token = csrf_from(http.get("/signin").text)
+            response = http.post("/signin", data={"email": admin.user.email, "password": DEFAULT_PASSWORD,
+                                                  "csrf_token": token})
+            assert response.status_code == 403, response.text
+            assert "This form has expired or was not sent from this site." in visible_text(response.text)
 
 
 class TestSameRulesAsTheSender:
