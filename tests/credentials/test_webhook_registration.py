@@ -130,15 +130,21 @@ def _submit(http: httpx.Client, token: str, org, url: str, events: list[str] | N
                      data={"csrf_token": token, "url": url, "event_types": events or ALL_EVENTS})
 
 
+def _assert_form_refused(http: httpx.Client, token: str, org, url: str,
+                         reason: str | re.Pattern[str]) -> httpx.Response:
+    response = _submit(http, token, org, url, ["credential.issued"])
+    assert response.status_code == 422, response.text
+    text = visible_text(response.text)
+    assert "There is a problem" in text and "Webhook URL refused:" in text, text
+    assert (reason.search(text) if isinstance(reason, re.Pattern) else reason in text), text
+    return response
+
+
 class TestAdminPage:
     @pytest.mark.parametrize(("url", "reason"), REFUSED)
     def test_refused_targets_show_a_form_error_and_keep_what_was_typed(self, admin_page, url, reason):
         org, _admin, http, token = admin_page
-        response = _submit(http, token, org, url, ["credential.issued"])
-        assert response.status_code == 422, response.text
-        text = visible_text(response.text)
-        assert "There is a problem" in text and "Webhook URL refused:" in text, text
-        assert (reason.search(text) if isinstance(reason, re.Pattern) else reason in text), text
+        response = _assert_form_refused(http, token, org, url, reason)
         assert 'role="alert"' in response.text
         typed = re.search(r'<input id="webhook-url"[^>]*value="([^"]*)"', response.text).group(1)
         assert typed == url
@@ -196,11 +202,7 @@ class TestAdminPageInProduction:
     @pytest.mark.parametrize(("url", "reason"), REFUSED)
     def test_refused_targets_show_a_form_error(self, production_admin_page, url, reason):
         org, _admin, http, token = production_admin_page
-        response = _submit(http, token, org, url, ["credential.issued"])
-        assert response.status_code == 422, response.text
-        text = visible_text(response.text)
-        assert "Webhook URL refused:" in text, text
-        assert (reason.search(text) if isinstance(reason, re.Pattern) else reason in text), text
+        _assert_form_refused(http, token, org, url, reason)
         assert "No webhook endpoints yet." in visible_text(http.get(f"/orgs/{org.slug}/admin").text)
 
     def test_a_public_https_target_is_added_and_a_plain_http_one_refused(self, production_admin_page, client):
