@@ -1,17 +1,28 @@
 """The sentence classifier behind the structure signal.
 
-TF-IDF word and character n-grams feeding a logistic regression, trained at first use on
+TF-IDF features feeding a logistic regression, trained at first use on
 `rubrics/data/structure_sentences.jsonl` (JSON lines `{"text", "label"}`) and cached per
 process. Training is deterministic: fixed solver, no shuffling, fixed split seed.
+
+The features are read off the scorer's own tokens (`rubrics.text.tokenize`): a sentence's words
+and pairs of neighbouring words, and the character 3- and 4-grams of each word padded with a space
+either side. Term counts are raw and each block is scaled to sum to one (l1), not to unit length:
+then a sentence's score is a sum over its words of what each contributes, divided by a sum of
+what each weighs, so a word's share is worked out once per process and an answer costs a few
+array sums (see `StructureModel`). Raw counts with l2 scaling classify a little better
+(benchmarks/README.md) but need every sentence's n-gram counts, which cost more than the rest of
+the scorer's signals together.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import is_not
 from pathlib import Path
 
@@ -21,13 +32,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from rubrics.memo import WordMemo
-from rubrics.text import AsciiFast
+from rubrics.text import tokenize
 
 CORPUS_PATH = Path(__file__).parent / "data" / "structure_sentences.jsonl"
 SPLIT_SEED = 20240611
+CHAR_SIZES = (3, 4)  # character n-grams of a padded word
+# Chosen by 5-fold cross-validation on the corpus: l1-scaled features are small, so the
+# regularisation must be weak (C 100: 0.738, 300: 0.733, 1,000: 0.749).
+REGULARISATION_C = 1000.0
 _MAX_CACHED_WORDS = 100_000
-_NO_BIGRAMS: dict[str, int] = {}
+_NO_PAIRS: dict[str, int] = {}
 
 
 def load_corpus(path: Path = CORPUS_PATH) -> list[tuple[str, str]]:
@@ -40,24 +54,87 @@ def load_corpus(path: Path = CORPUS_PATH) -> list[tuple[str, str]]:
     return examples
 
 
+def word_terms(text: str) -> list[str]:
+    """A sentence's words, then each pair of neighbouring words joined by a space."""
+    words = tokenize(text).words
+    return words + [f"{first} {second}" for first, second in zip(words, words[1:], strict=False)]
+
+
+def _grams(word: str) -> list[str]:
+    padded = f" {word} "
+    return [padded[i:i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1)]
+
+
+def char_terms(text: str) -> list[str]:
+    """The character n-grams (`CHAR_SIZES`) of each word padded with a space either side; a word too
+    short for an n-gram size gives none of that size."""
+    return [gram for word in tokenize(text).words for gram in _grams(word)]
+
+
 def _pipeline() -> Pipeline:
     features = FeatureUnion([
-        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, dtype=np.float32)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, min_df=2,
-                                  dtype=np.float32)),
+        ("words", TfidfVectorizer(analyzer=word_terms, norm="l1", min_df=1, dtype=np.float32)),
+        ("chars", TfidfVectorizer(analyzer=char_terms, norm="l1", min_df=2, dtype=np.float32)),
     ])
-    classifier = LogisticRegression(C=2.0, tol=1e-3, max_iter=3000, solver="lbfgs")  # ~1.5 s to fit
+    classifier = LogisticRegression(C=REGULARISATION_C, tol=1e-3, max_iter=10_000, solver="lbfgs")  # ~1.5 s
     return Pipeline([("features", features), ("classifier", classifier)])
+
+
+class _Table:
+    """Rows of word shares, and which word has which row; doubles when full."""
+
+    def __init__(self, width: int) -> None:
+        self.rows: dict[str, int] = {}
+        self.table = np.zeros((1024, width))
+
+    def add(self, words: list[str], shares: np.ndarray) -> None:
+        used, needed = len(self.rows), len(self.rows) + len(words)
+        if needed > len(self.table):
+            grown = np.zeros((max(2 * len(self.table), needed), self.table.shape[1]))
+            grown[:used] = self.table[:used]
+            self.table = grown
+        self.table[used:needed] = shares  # written before the words are published: readers never see them unset
+        self.rows.update(zip(words, range(used, needed), strict=True))
+
+
+class _WordShares:
+    """word -> row of a table holding what the word's character n-grams add to each label's score,
+    and (last column) their idf sum, worked out the first time the word is met.
+
+    Threads may score at once: rows are added under a lock, and a reader keeps to one `_Table`,
+    which the reset at the size limit replaces rather than empties."""
+
+    def __init__(self, shares: Callable[[list[str]], np.ndarray], width: int) -> None:
+        self._shares = shares
+        self._width = width
+        self._lock = threading.Lock()
+        self.state = _Table(width)
+
+    def rows(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The words' rows, and the table to take them from."""
+        state = self.state
+        found = list(map(state.rows.get, words))
+        if None in found:
+            with self._lock:
+                if len(state.rows) >= _MAX_CACHED_WORDS:  # unusual input: start over, bounding memory
+                    if self.state is state:
+                        self.state = _Table(self._width)
+                    state = self.state
+                new = list(set(words).difference(state.rows))
+                if new:
+                    state.add(new, self._shares(new))
+            found = list(map(state.rows.__getitem__, words))
+        return np.fromiter(found, dtype=np.intp, count=len(found)), state.table
 
 
 class StructureModel:
     """The fitted pipeline, plus a direct path through its weights.
 
-    sklearn's generic transform validates and re-analyses every sentence, which costs
-    milliseconds per answer. The direct path computes the same numbers (sublinear TF-IDF per
-    block, l2 normalised, softmax of the linear scores) from features cached per word: the
-    character n-grams of `char_wb` never cross a word boundary, so a word's n-grams are looked
-    up once per process, and an answer's sentences go through one sparse product together.
+    With raw counts and l1 scaling, a block's part of a sentence's linear score is
+    (sum over its terms' occurrences of idf * weights) / (sum over them of idf). The direct path
+    keeps, per vocabulary term, idf * weights and idf in one row; per word, the sum of those rows
+    over its character n-grams; and adds an answer's rows up per sentence in one pass.
+    sklearn's transform would re-analyse and validate every sentence, at milliseconds per answer.
     """
 
     def __init__(self, pipeline: Pipeline) -> None:
@@ -66,106 +143,89 @@ class StructureModel:
         classifier = pipeline.named_steps["classifier"]
         words, chars = (v for _, v in pipeline.named_steps["features"].transformer_list)
         self._direct = (classifier.coef_.shape[0] == len(self.labels)  # binary models keep one row
-                        and words.analyzer == "word" and words.ngram_range == (1, 2) and words.lowercase
-                        and chars.analyzer == "char_wb" and chars.lowercase)
-        self._word_vocabulary: dict[str, int] = words.vocabulary_
-        # Bigram columns by first word, then second: looking a pair up needs no joined string.
-        self._bigrams: dict[str, dict[str, int]] = defaultdict(dict)
+                        and words.analyzer is word_terms and chars.analyzer is char_terms
+                        and words.norm == chars.norm == "l1" and not (words.sublinear_tf or chars.sublinear_tf)
+                        and words.use_idf and chars.use_idf)
+        self._intercept = classifier.intercept_.astype(np.float64)
+        if not self._direct:
+            return
+        labels = len(self.labels)
+        weights = classifier.coef_.T.astype(np.float64)  # features x labels
+        offset = len(words.vocabulary_)
+        # Per term: idf * weights, then idf; the last row stands for "no term" (zeros).
+        terms = np.zeros((offset + 1, labels + 1))
+        terms[:offset, :labels] = weights[:offset] * words.idf_[:, None]
+        terms[:offset, labels] = words.idf_
+        self._terms = terms
+        self._absent = offset
+        self._words = dict(words.vocabulary_)
+        pairs: dict[str, dict[str, int]] = defaultdict(dict)
         for term, column in words.vocabulary_.items():
             if " " in term:
                 first, second = term.split(" ")
-                self._bigrams[first][second] = column
-        self._bigrams = dict(self._bigrams)
-        self._word_pattern = AsciiFast(re.compile(words.token_pattern))
-        self._char_range: tuple[int, int] = chars.ngram_range
-        self._char_offset = len(words.vocabulary_)
-        # n-gram -> its column in the joined feature space (after the word block)
-        self._char_columns = {gram: index + self._char_offset for gram, index in chars.vocabulary_.items()}
-        # A lookahead captures the n characters at every position: all overlapping n-grams, in order.
-        self._char_grams = [re.compile(f"(?=(.{{{n}}}))", re.DOTALL)
-                            for n in range(self._char_range[0], self._char_range[1] + 1)]
-        self._width = self._char_offset + len(chars.vocabulary_)
-        self._idf = np.concatenate([words.idf_, chars.idf_]).astype(np.float64)
-        self._weights = np.ascontiguousarray(classifier.coef_.T, dtype=np.float64)  # features x labels
-        self._intercept = classifier.intercept_.astype(np.float64)
-        self._by_word: WordMemo[tuple[int, ...]] = WordMemo(self._char_features, limit=_MAX_CACHED_WORDS)
+                pairs[first][second] = column
+        self._pairs = dict(pairs)
+        grams = np.zeros((len(chars.vocabulary_) + 1, labels + 1))  # the last row: zeros
+        grams[:-1, :labels] = weights[offset:] * chars.idf_[:, None]
+        grams[:-1, labels] = chars.idf_
+        self._grams = grams
+        self._gram_columns: dict[str, int] = chars.vocabulary_
+        # A lookahead captures the n characters at every position: all overlapping n-grams (`_grams`).
+        self._gram_patterns = [re.compile(f"(?=(.{{{n}}}))", re.DOTALL) for n in CHAR_SIZES]
+        self._shares = _WordShares(self._word_shares, labels + 1)
 
-    def _char_features(self, word: str) -> tuple[int, ...]:
-        """Columns of the in-vocabulary `char_wb` n-grams of one word, repeated as often as they occur."""
-        padded = f" {word} "
-        get = self._char_columns.get
-        low, high = self._char_range
-        if len(padded) >= high:  # every n-gram length fits: overlapping n-grams straight from the regex engine
-            found: list[int | None] = []
-            for pattern in self._char_grams:
-                found.extend(map(get, pattern.findall(padded)))
-            return tuple(compress(found, map(is_not, found, repeat(None))))
+    def _word_shares(self, words: list[str]) -> np.ndarray:
+        """Per word, what its character n-grams add up to (their `_grams` rows, summed); one pass for all.
+        Each word also takes the zero row at the end of `_grams`, so none sums an empty run."""
+        get, zero = self._gram_columns.get, len(self._grams) - 1
         columns: list[int] = []
-        for n in range(low, high + 1):
-            count = max(1, len(padded) - n + 1)
-            found = list(map(get, map(padded.__getitem__, map(slice, range(count), range(n, n + count)))))
+        starts: list[int] = []
+        for word in words:
+            starts.append(len(columns))
+            padded = f" {word} "
+            found = [get(gram) for pattern in self._gram_patterns for gram in pattern.findall(padded)]
             columns.extend(compress(found, map(is_not, found, repeat(None))))
-            if len(padded) <= n:  # sklearn counts a word shorter than n once, then stops
-                break
-        return tuple(columns)
+            columns.append(zero)
+        return np.add.reduceat(self._grams.take(columns, axis=0), starts, axis=0)
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Rows follow `texts`, columns follow `labels`."""
         if not self._direct:
             return self.pipeline.predict_proba(texts)
-        columns: list[int] = []
-        lengths: list[int] = []
-        vocabulary, bigrams, by_word = self._word_vocabulary, self._bigrams, self._by_word
-        for text in texts:
-            before = len(columns)
-            lowered = text.lower()
-            tokens = self._word_pattern.for_text(lowered).findall(lowered)
-            # Words and bigrams in the vocabulary (a column may be 0, so test for None).
-            known = list(map(vocabulary.get, tokens))
-            known += map(dict.get, map(bigrams.get, tokens, repeat(_NO_BIGRAMS)), tokens[1:])
-            columns.extend(compress(known, map(is_not, known, repeat(None))))
-            columns.extend(chain.from_iterable(map(by_word.__getitem__, lowered.split())))
-            lengths.append(len(columns) - before)
-        # Only ufuncs and array methods below: numpy's Python-level helpers (tile, diff, unique)
-        # cost more than the arithmetic for one answer's few sentences.
-        n = len(texts)
-        scores = np.empty((n, len(self._intercept)))
+        return self.probabilities_of_words([tokenize(text).words for text in texts])
+
+    def probabilities_of_words(self, sentences: list[list[str]]) -> np.ndarray:
+        """Rows follow the sentences, each given as its tokens' words (`Tokens.words`, sliced)."""
+        if not self._direct:
+            return self.pipeline.predict_proba([" ".join(words) for words in sentences])
+        n, labels = len(sentences), len(self.labels)
+        scores = np.empty((n, labels))
         scores[:] = self._intercept
-        if columns:
-            # One key per (sentence, feature) occurrence; sorted, equal keys form runs.
-            keys = np.arange(0, n * self._width, self._width, dtype=np.int64).repeat(lengths)
-            keys += np.array(columns, dtype=np.int64)
-            keys.sort()
-            firsts = _run_starts(keys)
-            counts = np.empty(len(firsts), dtype=np.int64)
-            np.subtract(firsts[1:], firsts[:-1], out=counts[:-1])
-            counts[-1] = len(keys) - firsts[-1]
-            rows, cols = np.divmod(keys.take(firsts), self._width)
-            values = np.log(counts)  # sublinear tf: 1 + log(count), times idf
-            values += 1.0
-            values *= self._idf.take(cols)
-            block = rows * 2  # each vectoriser normalises its own block
-            block += cols >= self._char_offset
-            norms = np.sqrt(np.bincount(block, weights=values * values, minlength=2 * n))
-            values /= norms.take(block)
-            # Sum each sentence's weighted feature rows: a sentence's features are one run of the
-            # sorted keys, and reduceat sums runs (sentences without features have none).
-            starts = _run_starts(rows)
-            features = self._weights.take(cols, axis=0)  # `take` gathers rows faster than indexing
-            features *= values[:, None]
-            scores[rows.take(starts)] += np.add.reduceat(features, starts, axis=0)
+        filled = [i for i, words in enumerate(sentences) if words]
+        if filled:
+            words = list(chain.from_iterable(map(sentences.__getitem__, filled)))
+            starts = list(accumulate((len(sentences[i]) for i in filled[:-1]), initial=0))
+            absent = self._absent
+            single = np.fromiter(map(self._words.get, words, repeat(absent)), dtype=np.intp, count=len(words))
+            # A pair belongs to its first word's sentence; none spans two sentences.
+            paired = np.full(len(words), absent, dtype=np.intp)
+            paired[:-1] = np.fromiter(map(dict.get, map(self._pairs.get, words, repeat(_NO_PAIRS)), words[1:],
+                                          repeat(absent)), dtype=np.intp, count=len(words) - 1)
+            paired[np.array(starts[1:], dtype=np.intp) - 1] = absent
+            rows, table = self._shares.rows(words)
+            word_block = np.add.reduceat(self._terms.take(single, axis=0) + self._terms.take(paired, axis=0),
+                                         starts, axis=0)
+            char_block = np.add.reduceat(table.take(rows, axis=0), starts, axis=0)
+            for block in (word_block, char_block):
+                # A sentence with no term of a block gets nothing from it (its sums stay 0), as
+                # sklearn's scaling leaves a row of zeros.
+                weight = block[:, labels:]
+                np.divide(block[:, :labels], weight, out=block[:, :labels], where=weight > 0)
+                scores[filled] += block[:, :labels]
         scores -= np.maximum.reduce(scores, axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= np.add.reduce(scores, axis=1, keepdims=True)
         return scores
-
-
-def _run_starts(values: np.ndarray) -> np.ndarray:
-    """Where each run of equal values begins in a sorted, non-empty array."""
-    change = np.empty(len(values), dtype=bool)
-    change[0] = True
-    np.not_equal(values[1:], values[:-1], out=change[1:])
-    return change.nonzero()[0]
 
 
 def train(examples: list[tuple[str, str]]) -> StructureModel:

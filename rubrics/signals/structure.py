@@ -115,7 +115,9 @@ class StructureSignal(Signal):
         columns = [j for j, label in enumerate(model.labels) if label in allowed or label == OTHER]
         if not columns:
             return labels, probabilities, sources
-        probs = model.probabilities([job.segments[i].text for i in to_classify])[:, columns]
+        words = job.words  # the classifier reads the answer's own tokens, sentence by sentence
+        sentences = [words[seg.first_token:seg.last_token] for seg in map(job.segments.__getitem__, to_classify)]
+        probs = model.probabilities_of_words(sentences)[:, columns]
         probs /= np.maximum(np.add.reduce(probs, axis=1, keepdims=True), 1e-9)
         names = [model.labels[j] for j in columns]
         best = probs.argmax(axis=1)
