@@ -1,18 +1,25 @@
 """Phrase matching over tokens: exact, stemmed, fuzzy and prefix, negation-aware.
 
 A `PhraseMatcher` is compiled once per rubric (see `compiled.py`). What can start at a word
-(exact, stemmed, prefix and one-word fuzzy candidates) is worked out once per distinct word, and
-which phrases a two- or more-word n-gram nearly spells once per distinct n-gram; rapidfuzz only
-ever sees words and n-grams the matcher has not met. An answer then costs a few C-level passes
-over its tokens plus a check at each token where something can start.
+(exact, stemmed, prefix and fuzzy candidates) and which words of the rubric's phrases it nearly
+spells are worked out once per distinct word; rapidfuzz only ever sees words the matcher has not
+met. An answer then costs a few C-level passes over its tokens plus a check at each token where
+something can start.
+
+A phrase matches fuzzily when the answer misspells it slightly: rapidfuzz's ratio of the answer's
+words to the phrase is at or above a threshold that grows stricter for shorter phrases
+(`fuzzy_threshold`), with the first letter kept. For a phrase of several words, all its words but
+one must also be there with the phrase word's stem: one misspelt or different word, not several.
+Such a match is found from the words that are there, so only a few places of an answer are ever
+compared.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import compress, count, filterfalse, repeat
-from operator import is_, itemgetter
+from itertools import compress, count, filterfalse
+from operator import itemgetter
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -91,6 +98,8 @@ class _Candidates(NamedTuple):
     stemmed: tuple[tuple[Phrase, int, list[str], list[str]], ...]  # first stem equal: (.., rest stems, words)
     prefixed: tuple[tuple[Phrase, MatchKind], ...]  # the token starts with the phrase
     fuzzy: tuple[Phrase, ...]  # one-word phrases the token nearly spells
+    # Longer fuzzy phrases with a word of the token's stem: (phrase, its length, that word's place in it)
+    multi: tuple[tuple[Phrase, int, int], ...]
 
 
 class PhraseMatcher:
@@ -101,7 +110,9 @@ class PhraseMatcher:
         for phrase in phrases:
             if phrase.prefix:
                 self._prefixes[phrase.words[0][:4]].append(phrase)
-        fuzzy: dict[int, list[Phrase]] = defaultdict(list)
+        one_word: list[Phrase] = []
+        # Longer fuzzy phrases by the stem of each of their words, with that word's place.
+        self._multi: dict[str, list[tuple[Phrase, int]]] = defaultdict(list)
         for phrase in phrases:
             # Stemmed phrases are found through their stems (an exact match has equal stems too).
             if phrase.stemmed:
@@ -109,18 +120,17 @@ class PhraseMatcher:
             else:
                 self._by_word[phrase.words[0]].append(phrase)
             if phrase.fuzzy_threshold is not None:
-                fuzzy[len(phrase.words)].append(phrase)
-        self._fuzzy = {n: (group, [" ".join(p.words) for p in group], min(p.fuzzy_threshold for p in group),
-                           _starts_near_miss(frozenset(p.words[0][0] for p in group), single_word=n == 1))
-                       for n, group in fuzzy.items()}
+                if len(phrase.words) == 1:
+                    one_word.append(phrase)
+                else:
+                    for place, word_stem in enumerate(phrase.stems):
+                        self._multi[word_stem].append((phrase, place))
         # A word's near misses of one-word phrases are a property of the word: found with its candidates.
-        self._fuzzy_words = self._fuzzy.pop(1, None)
+        self._fuzzy_words = (one_word, [p.words[0] for p in one_word], min(p.fuzzy_threshold for p in one_word),
+                             _starts_near_miss(frozenset(p.words[0][0] for p in one_word))) if one_word else None
         # Word -> candidates (None: no phrase starts there). Answers share most of their words,
         # so after a few answers a token costs one dict look-up.
         self._candidates: dict[str, _Candidates | None] = {}
-        # Per phrase length, n-gram (a word, or a tuple of words) -> the phrases it nearly spells
-        # (mostly none), remembered likewise.
-        self._near: dict[int, dict] = {n: {} for n in self._fuzzy}
 
     def _remember(self, words: set[str]) -> None:
         cache = self._candidates
@@ -131,17 +141,20 @@ class PhraseMatcher:
             group, forms, cutoff, may_start = self._fuzzy_words
             keys = list(filter(may_start.__getitem__, words))
             if keys:
-                near = {keys[col]: phrases for col, phrases in self._compare(group, forms, cutoff, keys).items()}
+                close = _close(forms, [p.fuzzy_threshold for p in group], cutoff, keys)
+                near = {keys[col]: tuple(group[row] for row in rows) for col, rows in close.items()}
         for word in words:
+            word_stem = stem(word)
             exact = tuple((p, len(p.words), list(p.words[1:]), "exact" if p.canonical else "synonym")
                           for p in self._by_word.get(word, ()))
             stemmed = tuple((p, len(p.words), list(p.stems[1:]), list(p.words))
-                            for p in self._by_stem.get(stem(word), ()))
+                            for p in self._by_stem.get(word_stem, ()))
             prefixed = tuple((p, "stem" if p.canonical else "synonym")
                              for p in self._prefixes.get(word[:4], ()) if word.startswith(p.words[0]))
             fuzzy = near.get(word, ())
-            found = exact or stemmed or prefixed or fuzzy
-            cache[word] = _Candidates(exact, stemmed, prefixed, fuzzy) if found else None
+            multi = tuple((p, len(p.words), place) for p, place in self._multi.get(word_stem, ()))
+            found = exact or stemmed or prefixed or fuzzy or multi
+            cache[word] = _Candidates(exact, stemmed, prefixed, fuzzy, multi) if found else None
 
     def find(self, tokens: Tokens) -> list[Hit]:
         found: dict[tuple[int, int, int], tuple[Phrase, MatchKind]] = {}
@@ -158,8 +171,9 @@ class PhraseMatcher:
             self._remember(unseen)
         candidates = list(map(cache.__getitem__, words))
         # Only tokens where a phrase can start; a slice that runs past the end compares unequal.
+        tried: set[tuple[int, int]] = set()
         for i in compress(count(), candidates):
-            exact, stemmed, prefixed, fuzzy = candidates[i]
+            exact, stemmed, prefixed, fuzzy, multi = candidates[i]
             for phrase, n, rest, kind in exact:
                 if words[i + 1:i + n] == rest:
                     add(phrase, i, n, kind)
@@ -176,8 +190,13 @@ class PhraseMatcher:
             for phrase in fuzzy:
                 if (phrase.owner, i, i + 1) not in found:
                     add(phrase, i, 1, "fuzzy")
-        if self._fuzzy:
-            self._find_fuzzy(words, found, add)
+            for phrase, n, place in multi:
+                first = i - place  # where the phrase would start, given this word's place in it
+                if first < 0 or first + n > len(words) or (id(phrase), first) in tried:
+                    continue
+                tried.add((id(phrase), first))
+                if (phrase.owner, first, first + n) not in found and _one_word_off(phrase, words, stems, first):
+                    add(phrase, first, n, "fuzzy")
         starts, ends = tokens.starts, tokens.ends
         negation = any(map(_NEGATING.__getitem__, words))  # most answers have no negator at all
         hits = [
@@ -187,55 +206,34 @@ class PhraseMatcher:
         ]
         return _without_overlaps(hits)
 
-    def _find_fuzzy(self, words: list[str], found: dict, add) -> None:
-        for n, (group, forms, cutoff, may_start) in self._fuzzy.items():
-            # Only n-grams whose first word may begin a near miss (see `_starts_near_miss`), as tuples
-            # of words; `positions` says where each one starts.
-            usable = list(map(may_start.__getitem__, words))
-            positions = list(compress(count(), usable))
-            if not positions:
-                continue
-            grams = list(compress(zip(*(words[k:] for k in range(n)), strict=False), usable))
-            near = self._near[n]
-            entries = list(map(near.get, grams))
-            if None in entries:  # n-grams not met before: compare them once, remember the answer
-                unseen = list(set(compress(grams, map(is_, entries, repeat(None)))))
-                if len(near) + len(unseen) > _MAX_CACHED_WORDS:
-                    near.clear()
-                near.update(dict.fromkeys(unseen, ()))
-                close = self._compare(group, forms, cutoff, list(map(" ".join, unseen)))
-                if close:
-                    new = {unseen[col]: phrases for col, phrases in close.items()}
-                    near.update(new)
-                    for j in compress(count(), map(new.__contains__, grams)):
-                        entries[j] = new[grams[j]]
-            # An entry is truthy only when its n-gram nearly spells some phrase.
-            for j in compress(count(), entries):
-                i = positions[j]
-                for phrase in entries[j]:
-                    if (phrase.owner, i, i + n) not in found:
-                        add(phrase, i, n, "fuzzy")
-
-    @staticmethod
-    def _compare(group: list[Phrase], forms: list[str], cutoff: float, texts: list[str]) -> dict[int, tuple]:
-        """For each n-gram text (by index) that nearly spells some phrases, those phrases."""
-        close: dict[int, list[Phrase]] = defaultdict(list)
-        scores = process.cdist(forms, texts, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
-        for row, col in zip(*np.nonzero(scores), strict=True):
-            phrase, score, text = group[row], scores[row, col], texts[col]
-            # 100 is the phrase itself, which the exact and stemmed passes already found.
-            if score < 100 and score >= phrase.fuzzy_threshold and text[0] == phrase.words[0][0]:
-                close[col].append(phrase)
-        return {col: tuple(phrases) for col, phrases in close.items()}
 
 
-def _starts_near_miss(initials: frozenset[str], *, single_word: bool) -> WordMemo[bool]:
-    """Whether an n-gram starting with a word may nearly spell a phrase: fuzzy matches keep the first
-    letter, and single words under 4 letters never match."""
-    if single_word:
-        return WordMemo(lambda word: word[0] in initials and len(word) >= 4, limit=_MAX_CACHED_WORDS)
-    return WordMemo(lambda word: word[0] in initials, limit=_MAX_CACHED_WORDS)
+def _close(forms: list[str], thresholds: list[float], cutoff: float, texts: list[str]) -> dict[int, list[int]]:
+    """For each text (by index) that nearly spells some forms, those forms (by index): rapidfuzz's ratio
+    at or above the form's threshold, the first letter kept. 100 is the form itself, which the exact
+    and stemmed passes find."""
+    close: dict[int, list[int]] = defaultdict(list)
+    scores = process.cdist(forms, texts, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
+    for row, col in zip(*np.nonzero(scores), strict=True):
+        score = scores[row, col]
+        if thresholds[row] <= score < 100 and texts[col][0] == forms[row][0]:
+            close[col].append(row)
+    return close
 
+
+def _one_word_off(phrase: Phrase, words: list[str], stems: list[str], first: int) -> bool:
+    """Whether the phrase's words from `first` on are all there with its stems but one, and the
+    whole nearly spells it (see the module's docstring)."""
+    n = len(phrase.words)
+    if sum(map(str.__ne__, stems[first:first + n], phrase.stems)) != 1 or words[first][0] != phrase.words[0][0]:
+        return False
+    return phrase.fuzzy_threshold <= fuzz.ratio(" ".join(words[first:first + n]), " ".join(phrase.words)) < 100
+
+
+def _starts_near_miss(initials: frozenset[str]) -> WordMemo[bool]:
+    """Whether a word may nearly spell a one-word phrase: fuzzy matches keep the first letter, and
+    words under 4 letters never match."""
+    return WordMemo(lambda word: word[0] in initials and len(word) >= 4, limit=_MAX_CACHED_WORDS)
 
 _NEGATING: WordMemo[bool] = WordMemo(lambda word: word in NEGATORS or word.endswith(("n't", "n’t")), limit=100_000)
 

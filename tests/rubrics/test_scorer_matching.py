@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from rubrics import Scorer, ScoringContext
+from rubrics.compiled import compile_rubric
 from rubrics.examples import EXAMPLE_MODEL_ANSWER, EXAMPLE_PROMPT, example_rubric
+from rubrics.text import tokenize
 
 RUBRIC = example_rubric()
 CONTEXT = ScoringContext(prompt=EXAMPLE_PROMPT)
@@ -59,6 +63,48 @@ def test_unlisted_misspelling_matches_fuzzily():
     match = match_for("If anything breaks we do a rolback within a minute.", "rollback")
     assert match.kind == "fuzzy"
     assert match.credit < 1.0
+
+
+@pytest.mark.parametrize(("answer", "text"), [
+    ("Before the switch we ran a shadow deploymnet for two weeks on live traffic.", "shadow deploymnet"),
+    ("Before the switch we ran a shadwo deployment for two weeks on live traffic.", "shadwo deployment"),
+    ("We ran shadow deployments, then shadows deploymnet for two weeks.", "shadows deploymnet"),
+])
+def test_a_longer_phrase_matches_fuzzily_with_one_word_misspelt(answer, text):
+    found = {(m.matched_text, m.kind) for m in matches(answer) if m.concept == "shadow deployment"}
+    assert (text, "fuzzy") in found, found
+
+
+@pytest.mark.parametrize("answer", [
+    "Before the switch we ran a shadw deploymnet for two weeks on live traffic.",  # two words misspelt
+    "Before the switch we ran a shadow for two weeks, then the deploymnet went live.",  # not together
+    "Before the switch we ran a shadow payment for two weeks on live traffic.",  # another word, not a typo
+])
+def test_a_longer_phrase_needs_all_its_words_but_one_and_a_near_miss_overall(answer):
+    concepts = {(m.concept, m.kind) for m in matches(answer)}
+    assert ("shadow deployment", "fuzzy") not in concepts, concepts
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.sampled_from(["shadow", "shadwo", "shadw", "deployment", "deploymnet", "deplyment",
+                                       "canary", "canery", "release", "relase", "data", "dta", "drift", "drfit",
+                                       "model", "registry", "registy", "we", "ran", "a", "the", "."]),
+                      max_size=30))
+def test_every_fuzzy_match_of_a_longer_phrase_has_one_word_off_and_nearly_spells_it(words):
+    """The rule, checked on what the matcher returns: each fuzzy match of a phrase of several words
+    has all its words but one with the phrase word's stem, keeps the first letter, and the whole
+    reaches the phrase's threshold."""
+    answer = " ".join(words)
+    matcher = compile_rubric(RUBRIC).concept_matcher
+    forms = {p.form: p for phrases in matcher._multi.values() for p, _ in phrases}
+    for hit in matcher.find(tokenize(answer)):
+        phrase = forms.get(hit.form)
+        if hit.kind != "fuzzy" or phrase is None:
+            continue
+        tokens = tokenize(answer[hit.start:hit.end])
+        assert sum(s != p for s, p in zip(tokens.stems, phrase.stems, strict=True)) == 1, hit
+        assert tokens.words[0][0] == phrase.words[0][0]
+        assert phrase.fuzzy_threshold <= fuzz.ratio(" ".join(tokens.words), " ".join(phrase.words)) < 100
 
 
 def test_short_terms_match_exactly_only():
