@@ -24,6 +24,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as _STOP_WORDS
 
 from rubrics.memo import WordMemo
 from rubrics.text import Tokens, stem, tokenize
@@ -111,7 +112,7 @@ class PhraseMatcher:
             if phrase.prefix:
                 self._prefixes[phrase.words[0][:4]].append(phrase)
         one_word: list[Phrase] = []
-        # Longer fuzzy phrases by the stem of each of their words, with that word's place.
+        # Longer fuzzy phrases by the stems of two of their words (`_anchors`), with that word's place.
         self._multi: dict[str, list[tuple[Phrase, int]]] = defaultdict(list)
         for phrase in phrases:
             # Stemmed phrases are found through their stems (an exact match has equal stems too).
@@ -123,8 +124,8 @@ class PhraseMatcher:
                 if len(phrase.words) == 1:
                     one_word.append(phrase)
                 else:
-                    for place, word_stem in enumerate(phrase.stems):
-                        self._multi[word_stem].append((phrase, place))
+                    for place in _anchors(phrase):
+                        self._multi[phrase.stems[place]].append((phrase, place))
         # A word's near misses of one-word phrases are a property of the word: found with its candidates.
         self._fuzzy_words = (one_word, [p.words[0] for p in one_word], min(p.fuzzy_threshold for p in one_word),
                              _starts_near_miss(frozenset(p.words[0][0] for p in one_word))) if one_word else None
@@ -221,11 +222,20 @@ def _close(forms: list[str], thresholds: list[float], cutoff: float, texts: list
     return close
 
 
+def _anchors(phrase: Phrase) -> tuple[int, ...]:
+    """Places of two words of the phrase, the least common-looking (stop words last, then shorter
+    words): with only one word off, at least one of any two is there, so a match is found from them."""
+    places = sorted(range(len(phrase.words)), key=lambda i: (phrase.words[i] in _STOP_WORDS, -len(phrase.words[i])))
+    return tuple(places[:2])
+
+
 def _one_word_off(phrase: Phrase, words: list[str], stems: list[str], first: int) -> bool:
     """Whether the phrase's words from `first` on are all there with its stems but one, and the
     whole nearly spells it (see the module's docstring)."""
+    if words[first][0] != phrase.words[0][0]:
+        return False
     n = len(phrase.words)
-    if sum(map(str.__ne__, stems[first:first + n], phrase.stems)) != 1 or words[first][0] != phrase.words[0][0]:
+    if sum(map(str.__ne__, stems[first:first + n], phrase.stems)) != 1:
         return False
     return phrase.fuzzy_threshold <= fuzz.ratio(" ".join(words[first:first + n]), " ".join(phrase.words)) < 100
 
