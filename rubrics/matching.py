@@ -144,16 +144,19 @@ class PhraseMatcher:
             if keys:
                 close = _close(forms, [p.fuzzy_threshold for p in group], cutoff, keys)
                 near = {keys[col]: tuple(group[row] for row in rows) for col, rows in close.items()}
+        by_word, by_stem, prefixes, multi_by_stem = self._by_word, self._by_stem, self._prefixes, self._multi
         for word in words:
+            # Most words start nothing: test for a key before building anything.
             word_stem = stem(word)
             exact = tuple((p, len(p.words), list(p.words[1:]), "exact" if p.canonical else "synonym")
-                          for p in self._by_word.get(word, ()))
+                          for p in by_word[word]) if word in by_word else ()
             stemmed = tuple((p, len(p.words), list(p.stems[1:]), list(p.words))
-                            for p in self._by_stem.get(word_stem, ()))
-            prefixed = tuple((p, "stem" if p.canonical else "synonym")
-                             for p in self._prefixes.get(word[:4], ()) if word.startswith(p.words[0]))
+                            for p in by_stem[word_stem]) if word_stem in by_stem else ()
+            prefixed = tuple((p, "stem" if p.canonical else "synonym") for p in prefixes[word[:4]]
+                             if word.startswith(p.words[0])) if word[:4] in prefixes else ()
             fuzzy = near.get(word, ())
-            multi = tuple((p, len(p.words), place) for p, place in self._multi.get(word_stem, ()))
+            multi = tuple((p, len(p.words), place)
+                          for p, place in multi_by_stem[word_stem]) if word_stem in multi_by_stem else ()
             found = exact or stemmed or prefixed or fuzzy or multi
             cache[word] = _Candidates(exact, stemmed, prefixed, fuzzy, multi) if found else None
 
