@@ -172,11 +172,12 @@ class StructureModel:
         self._gram_columns: dict[str, int] = chars.vocabulary_
         # A lookahead captures the n characters at every position: all overlapping n-grams (`_grams`).
         self._gram_patterns = [re.compile(f"(?=(.{{{n}}}))", re.DOTALL) for n in CHAR_SIZES]
-        self._shares = _WordShares(self._word_shares, labels + 1)
+        self._shares = _WordShares(self._word_shares, 2 * (labels + 1))
 
     def _word_shares(self, words: list[str]) -> np.ndarray:
-        """Per word, what its character n-grams add up to (their `_grams` rows, summed); one pass for all.
-        Each word also takes the zero row at the end of `_grams`, so none sums an empty run."""
+        """Per word, one row: what its character n-grams add up to (their `_grams` rows, summed), then
+        its own row of `_terms` as a single word (zeros if not in the vocabulary). One pass for all
+        words; each also takes the zero row at the end of `_grams`, so none sums an empty run."""
         get, zero = self._gram_columns.get, len(self._grams) - 1
         columns: list[int] = []
         starts: list[int] = []
@@ -186,7 +187,9 @@ class StructureModel:
             found = [get(gram) for pattern in self._gram_patterns for gram in pattern.findall(padded)]
             columns.extend(compress(found, map(is_not, found, repeat(None))))
             columns.append(zero)
-        return np.add.reduceat(self._grams.take(columns, axis=0), starts, axis=0)
+        singles = [self._words.get(word, self._absent) for word in words]
+        return np.hstack([np.add.reduceat(self._grams.take(columns, axis=0), starts, axis=0),
+                          self._terms.take(singles, axis=0)])
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Rows follow `texts`, columns follow `labels`."""
@@ -206,16 +209,16 @@ class StructureModel:
             words = list(chain.from_iterable(map(sentences.__getitem__, filled)))
             starts = list(accumulate((len(sentences[i]) for i in filled[:-1]), initial=0))
             absent = self._absent
-            single = np.fromiter(map(self._words.get, words, repeat(absent)), dtype=np.intp, count=len(words))
             # A pair belongs to its first word's sentence; none spans two sentences.
             paired = np.full(len(words), absent, dtype=np.intp)
             paired[:-1] = np.fromiter(map(dict.get, map(self._pairs.get, words, repeat(_NO_PAIRS)), words[1:],
                                           repeat(absent)), dtype=np.intp, count=len(words) - 1)
             paired[np.array(starts[1:], dtype=np.intp) - 1] = absent
             rows, table = self._shares.rows(words)
-            word_block = np.add.reduceat(self._terms.take(single, axis=0) + self._terms.take(paired, axis=0),
-                                         starts, axis=0)
-            char_block = np.add.reduceat(table.take(rows, axis=0), starts, axis=0)
+            shares = table.take(rows, axis=0)  # per word: its character n-grams, then itself as a term
+            shares[:, labels + 1:] += self._terms.take(paired, axis=0)
+            summed = np.add.reduceat(shares, starts, axis=0)
+            char_block, word_block = summed[:, :labels + 1], summed[:, labels + 1:]
             for block in (word_block, char_block):
                 # A sentence with no term of a block gets nothing from it (its sums stay 0), as
                 # sklearn's scaling leaves a row of zeros.
