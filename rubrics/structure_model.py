@@ -22,7 +22,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, compress, count, repeat
 from operator import is_not
 from pathlib import Path
 
@@ -165,9 +165,9 @@ class StructureModel:
                 first, second = term.split(" ")
                 pairs[first][second] = column
         self._pairs = dict(pairs)
-        grams = np.zeros((len(chars.vocabulary_) + 1, labels + 1))  # the last row: zeros
-        grams[:-1, :labels] = weights[offset:] * chars.idf_[:, None]
-        grams[:-1, labels] = chars.idf_
+        grams = np.zeros((len(chars.vocabulary_), labels + 1))
+        grams[:, :labels] = weights[offset:] * chars.idf_[:, None]
+        grams[:, labels] = chars.idf_
         self._grams = grams
         self._gram_columns: dict[str, int] = chars.vocabulary_
         # A lookahead captures the n characters at every position: all overlapping n-grams (`_grams`).
@@ -176,20 +176,27 @@ class StructureModel:
 
     def _word_shares(self, words: list[str]) -> np.ndarray:
         """Per word, one row: what its character n-grams add up to (their `_grams` rows, summed), then
-        its own row of `_terms` as a single word (zeros if not in the vocabulary). One pass for all
-        words; each also takes the zero row at the end of `_grams`, so none sums an empty run."""
-        get, zero = self._gram_columns.get, len(self._grams) - 1
+        its own row of `_terms` as a single word (zeros if not in the vocabulary).
+
+        All the words' n-grams come from one scan of the padded words joined by NUL, a character no
+        token holds: an n-gram across two words holds it, so the vocabulary never has it."""
+        get = self._gram_columns.get
+        padded = [f" {word} " for word in words]
+        joined = "\0".join(padded)
+        # the word each character of `joined` belongs to (a separator to the word before it)
+        owner = np.repeat(np.arange(len(words)), [len(p) + 1 for p in padded])
+        places: list[int] = []
         columns: list[int] = []
-        starts: list[int] = []
-        for word in words:
-            starts.append(len(columns))
-            padded = f" {word} "
-            found = [get(gram) for pattern in self._gram_patterns for gram in pattern.findall(padded)]
-            columns.extend(compress(found, map(is_not, found, repeat(None))))
-            columns.append(zero)
-        singles = [self._words.get(word, self._absent) for word in words]
-        return np.hstack([np.add.reduceat(self._grams.take(columns, axis=0), starts, axis=0),
-                          self._terms.take(singles, axis=0)])
+        for pattern in self._gram_patterns:
+            found = list(map(get, pattern.findall(joined)))  # the n-gram at each place, in order
+            known = list(map(is_not, found, repeat(None)))
+            places.extend(compress(count(), known))
+            columns.extend(compress(found, known))
+        labels = len(self.labels) + 1
+        shares = np.zeros((len(words), 2 * labels))
+        np.add.at(shares[:, :labels], owner.take(places), self._grams.take(columns, axis=0))
+        shares[:, labels:] = self._terms.take([self._words.get(word, self._absent) for word in words], axis=0)
+        return shares
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Rows follow `texts`, columns follow `labels`."""
