@@ -1,7 +1,10 @@
 """TF-IDF space fitted on a corpus the caller supplies (e.g. the bank's prompts and model answers).
 
-Vectors are sparse dicts (stemmed term -> weight, l2-normalised) computed directly from the
-fitted vocabulary and idf: one answer at a time, sklearn's transform overhead would dominate.
+Its terms are the stems of the scorer's tokens (`rubrics.text.tokenize`) that are words of ASCII
+letters, digits and slashes starting with a letter, two characters or more, and not stop words;
+an answer's vector is built from the tokens the scorer already has. Vectors are sparse dicts
+(stemmed term -> weight, l2-normalised) computed directly from the fitted vocabulary and idf:
+one answer at a time, sklearn's transform overhead would dominate.
 """
 
 from __future__ import annotations
@@ -10,24 +13,34 @@ import math
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
-from itertools import compress, filterfalse, repeat
+from itertools import compress, repeat
 from operator import mul, truediv
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from rubrics.text import AsciiFast, stem_all
+from rubrics.memo import WordMemo
+from rubrics.text import Tokens, tokenize
 
-_TOKEN = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z0-9/]+\b")
-_TOKENS = AsciiFast(_TOKEN)
+_TERM = re.compile(r"[a-z][a-z0-9/]+")
 _REFERENCE_CACHE = 2048
 
 Vector = dict[int, float]
 
 
+def _is_term(word: str) -> bool:
+    return _TERM.fullmatch(word) is not None and word not in ENGLISH_STOP_WORDS
+
+
+_IS_TERM: WordMemo[bool] = WordMemo(_is_term, limit=200_000)
+
+
+def terms_of(tokens: Tokens) -> list[str]:
+    """The stems of the tokens the space counts (see the module's docstring)."""
+    return list(compress(tokens.stems, map(_IS_TERM.__getitem__, tokens.words)))
+
+
 def stemmed_words(text: str) -> list[str]:
-    lowered = text.lower()
-    words = _TOKENS.for_text(lowered).findall(lowered)
-    return stem_all(list(filterfalse(ENGLISH_STOP_WORDS.__contains__, words)))
+    return terms_of(tokenize(text))
 
 
 class TextSpace:
@@ -55,8 +68,11 @@ class TextSpace:
         return sum(map(get, stemmed_words, repeat(unseen)))
 
     def vector(self, text: str) -> Vector:
+        return self.vector_of(tokenize(text))
+
+    def vector_of(self, tokens: Tokens) -> Vector:
         vocabulary, idf = self._vocabulary, self._idf_by_index
-        counts = Counter(stemmed_words(text))
+        counts = Counter(terms_of(tokens))
         weights = {}
         for term in compress(counts, map(vocabulary.__contains__, counts)):  # only the fitted vocabulary
             index = vocabulary[term]

@@ -17,7 +17,7 @@ class Relevance(Signal):
     order = 40
 
     def run(self, job: ScoringJob, findings: Findings) -> None:
-        vector = job.space.vector(job.answer)
+        vector = job.space.vector_of(job.tokens)  # the scorer's tokens: no tokenising of its own
         to_prompt = job.space.similarity(vector, job.context.prompt)
         value = min(1.0, to_prompt / PROMPT_FULL)
         detail = f"cosine to the question {to_prompt:.2f}"

@@ -21,7 +21,6 @@ from rubrics.matching import _KIND_RANK, NEGATION_WINDOW, NEGATORS, Hit, _withou
 from rubrics.patterns import MATCH_STARTS, MECHANISM, MONEY, SPECIFICITY_PATTERNS, THRESHOLD, VAGUE
 from rubrics.signals.specificity import _matches, _numeric_sites
 from rubrics.signals.structure import _ALIAS_TO_LABEL, _HEADING_RE, heading_label
-from rubrics.similarity import _TOKEN
 from rubrics.structure_model import default_model, train
 from rubrics.text import _SPLIT_RE, CLAUSE_WORDS, ascii_twin, segment, stem, tokenize
 
@@ -249,7 +248,7 @@ def test_overlap_removal_keeps_what_the_plain_rule_keeps(hits):
 
 
 ASCII_TEXT = st.text(alphabet=st.characters(max_codepoint=127), max_size=200)
-WORD_PATTERNS = [_SPLIT_RE, _TOKEN]
+WORD_PATTERNS = [_SPLIT_RE]
 
 
 @settings(max_examples=400, deadline=None)
