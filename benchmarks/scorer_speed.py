@@ -89,14 +89,13 @@ def throughput(run: Callable[[], int], rounds: int) -> float:
     return best
 
 
-def unseen_answers(words: int = 300) -> list[str]:
+def unseen_answers(catalog, words: int = 300) -> list[str]:
     """Answers cut from text no benchmark answer repeats: the structure corpus and the bank's
     calibration answers, as sentences in a fixed shuffled order."""
-    from practice.cli import _catalog
     from rubrics.structure_model import load_corpus
 
     sentences = [text for text, _ in load_corpus()]
-    for question in _catalog().questions():
+    for question in catalog.questions():
         for calibration in question.calibration:
             sentences.extend(re.split(r"(?<=[.!?])\s+", calibration.answer.strip()))
     random.Random(7).shuffle(sentences)
@@ -109,22 +108,10 @@ def unseen_answers(words: int = 300) -> list[str]:
     return answers
 
 
-def timed_once(run: Callable[[str], object], answers: list[str]) -> float:
-    """Answers per second, each answer scored once: a second round would meet text already seen."""
-    started = CLOCK()
-    for answer in answers:
-        run(answer)
-    return len(answers) / (CLOCK() - started)
-
-
-def bank_batch(count: int) -> tuple[list[str], object]:
-    from practice.cli import _catalog
-
-    catalog = _catalog()
+def bank_batch(catalog, count: int) -> list[str]:
     questions = catalog.questions()[:20]
-    lines = [json.dumps({"question_id": q.id, "answer": make_answer(300, i, q.model_answer)})
-             for i in range(count) for q in [questions[i % len(questions)]]]
-    return lines, catalog
+    return [json.dumps({"question_id": q.id, "answer": make_answer(300, i, q.model_answer)})
+            for i in range(count) for q in [questions[i % len(questions)]]]
 
 
 def main() -> None:
@@ -163,33 +150,33 @@ def main() -> None:
     print(f"\n{'batch':<44} {'answers/s':>10}")
     print(f"{'scorer, mixed 50/300/1,000 words':<44} {throughput(score_all(mixed), args.rounds):>10.0f}")
     print(f"{'scorer, 300 words':<44} {throughput(score_all(batch300), args.rounds):>10.0f}")
-    unseen = unseen_answers()
+    from practice.cli import _catalog, score_batch
+
+    catalog = _catalog()
+    unseen = unseen_answers(catalog)
     warm, timed = unseen[: len(unseen) // 2], unseen[len(unseen) // 2:]
-    for answer in warm:
-        scorer.score(rubric, answer, context=context)
-    print(f"{f'scorer, 300 words, unseen text ({len(timed)})':<44} "
-          f"{timed_once(lambda a: scorer.score(rubric, a, context=context), timed):>10.0f}")
+    score_all(warm)()
+    # One round only: a second would meet text already seen.
+    print(f"{f'scorer, 300 words, unseen text ({len(timed)})':<44} {throughput(score_all(timed), 1):>10.0f}")
     print(f"{'rapidfuzz token_set_ratio, 300 words':<44} {baseline:>10.0f}")
 
-    from practice.cli import score_batch
+    def cli_batch(lines: list[str]) -> Callable[[], int]:
+        def run() -> int:
+            scored, failed = score_batch(iter(lines), io.StringIO(), catalog)
+            assert failed == 0
+            return scored
+        return run
 
-    lines, catalog = bank_batch(600)
-
-    def cli_batch() -> int:
-        scored, failed = score_batch(iter(lines), io.StringIO(), catalog)
-        assert failed == 0
-        return scored
-
-    cli_batch()  # warm-up: the bank's scorer, its compiled rubrics
-    print(f"{'score-batch loop, 20 bank questions, 300 words':<44} {throughput(cli_batch, args.rounds):>10.0f}")
+    synthetic = cli_batch(bank_batch(catalog, 600))
+    synthetic()  # warm-up: the bank's scorer, its compiled rubrics
+    print(f"{'score-batch loop, 20 bank questions, 300 words':<44} {throughput(synthetic, args.rounds):>10.0f}")
     # The same loop over unseen text, as one run of the command: every unseen answer once for each of
     # the twenty questions, start-up (compiling the rubrics, the first meeting with every word) included.
     unseen_lines = [json.dumps({"question_id": q.id, "answer": answer})
                     for q in catalog.questions()[:20] for answer in unseen]
-    started = CLOCK()
-    scored, failed = score_batch(iter(unseen_lines), io.StringIO(), catalog)
-    assert failed == 0
-    print(f"{f'score-batch run, unseen text ({scored:,} lines)':<44} {scored / (CLOCK() - started):>10.0f}")
+    print(f"{f'score-batch run, unseen text ({len(unseen_lines):,} lines)':<44} "
+          f"{throughput(cli_batch(unseen_lines), 1):>10.0f}")
+
 
 if __name__ == "__main__":
     main()

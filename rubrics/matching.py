@@ -127,7 +127,7 @@ class PhraseMatcher:
                     for place in _anchors(phrase):
                         self._multi[phrase.stems[place]].append((phrase, place))
         # A word's near misses of one-word phrases are a property of the word: found with its candidates.
-        self._fuzzy_words = (one_word, [p.words[0] for p in one_word], min(p.fuzzy_threshold for p in one_word),
+        self._fuzzy_words = (one_word, [p.words[0] for p in one_word], [p.fuzzy_threshold for p in one_word],
                              _starts_near_miss(frozenset(p.words[0][0] for p in one_word))) if one_word else None
         # Word -> candidates (None: no phrase starts there). Answers share most of their words,
         # so after a few answers a token costs one dict look-up.
@@ -139,10 +139,10 @@ class PhraseMatcher:
             cache.clear()
         near: dict[str, tuple[Phrase, ...]] = {}
         if self._fuzzy_words is not None:
-            group, forms, cutoff, may_start = self._fuzzy_words
+            group, forms, thresholds, may_start = self._fuzzy_words
             keys = list(filter(may_start.__getitem__, words))
             if keys:
-                close = _close(forms, [p.fuzzy_threshold for p in group], cutoff, keys)
+                close = _close(forms, thresholds, keys)
                 near = {keys[col]: tuple(group[row] for row in rows) for col, rows in close.items()}
         by_word, by_stem, prefixes, multi_by_stem = self._by_word, self._by_stem, self._prefixes, self._multi
         for word in words:
@@ -211,13 +211,12 @@ class PhraseMatcher:
         return _without_overlaps(hits)
 
 
-
-def _close(forms: list[str], thresholds: list[float], cutoff: float, texts: list[str]) -> dict[int, list[int]]:
+def _close(forms: list[str], thresholds: list[float], texts: list[str]) -> dict[int, list[int]]:
     """For each text (by index) that nearly spells some forms, those forms (by index): rapidfuzz's ratio
     at or above the form's threshold, the first letter kept. 100 is the form itself, which the exact
     and stemmed passes find."""
     close: dict[int, list[int]] = defaultdict(list)
-    scores = process.cdist(forms, texts, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
+    scores = process.cdist(forms, texts, scorer=fuzz.ratio, score_cutoff=min(thresholds), workers=1)
     for row, col in zip(*np.nonzero(scores), strict=True):
         score = scores[row, col]
         if thresholds[row] <= score < 100 and texts[col][0] == forms[row][0]:
@@ -247,6 +246,7 @@ def _starts_near_miss(initials: frozenset[str]) -> WordMemo[bool]:
     """Whether a word may nearly spell a one-word phrase: fuzzy matches keep the first letter, and
     words under 4 letters never match."""
     return WordMemo(lambda word: word[0] in initials and len(word) >= 4, limit=_MAX_CACHED_WORDS)
+
 
 _NEGATING: WordMemo[bool] = WordMemo(lambda word: word in NEGATORS or word.endswith(("n't", "n’t")), limit=100_000)
 

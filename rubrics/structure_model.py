@@ -98,8 +98,8 @@ class _Table:
 
 
 class _WordShares:
-    """word -> row of a table holding what the word's character n-grams add to each label's score,
-    and (last column) their idf sum, worked out the first time the word is met.
+    """word -> row of a table holding the word's shares (`StructureModel._word_shares`), worked out in
+    one pass for the words of an answer the first time they are met.
 
     Threads may score at once: rows are added under a lock, and a reader keeps to one `_Table`,
     which the reset at the size limit replaces rather than empties."""

@@ -52,14 +52,17 @@ class Baseline:
     how: str  # one sentence for the report
 
 
+def _active_layers(placement: SandboxPlacement) -> tuple[str, ...]:
+    return tuple(layer.name for layer in placement.host.layers if layer.active)
+
+
 def placement_key(placement: SandboxPlacement) -> tuple[Any, ...]:
-    active = tuple(layer.name for layer in placement.host.layers if layer.active)
-    return (placement.environment, placement.limits, active, placement.host.sandbox_uid)
+    return (placement.environment, placement.limits, _active_layers(placement), placement.host.sandbox_uid)
 
 
 def describe_placement(placement: SandboxPlacement) -> str:
     limits, host = placement.limits, placement.host
-    active = [layer.name for layer in host.layers if layer.active]
+    active = _active_layers(placement)
     text = (
         f"measured in the sandbox with the candidate's limits ({limits.cpu_cores:g} CPU core(s), "
         f"{limits.memory_bytes // (1024 * 1024)} MiB memory); isolation layers: {', '.join(active) or 'none'}"

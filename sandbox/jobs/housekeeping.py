@@ -193,9 +193,9 @@ def sweep_run_dirs(database: Database, work_root: Path, *, grace_seconds: float,
         stale_groups += [name for name in baseline_groups
                          if (made := cgroups.group_modified(cgroup_layout, name)) is not None
                          and made <= now - BASELINE_RUN_AGE]
-    if cgroup_layout is not None and stale_groups:
-        cgroups.remove_groups(cgroup_layout, stale_groups)
-        swept.cgroups = sorted(stale_groups)
+        if stale_groups:
+            cgroups.remove_groups(cgroup_layout, stale_groups)
+            swept.cgroups = sorted(stale_groups)
     return swept
 
 
