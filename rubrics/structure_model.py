@@ -1,8 +1,9 @@
 """The sentence classifier behind the structure signal.
 
-TF-IDF features feeding a logistic regression, trained at first use on
-`rubrics/data/structure_sentences.jsonl` (JSON lines `{"text", "label"}`) and cached per
-process. Training is deterministic: fixed solver, no shuffling, fixed split seed.
+TF-IDF features feeding a logistic regression, trained on
+`rubrics/data/structure_sentences.jsonl` (JSON lines `{"text", "label"}`). Training is
+deterministic (fixed solver, no shuffling, fixed split seed), and its weights ship with the
+project (`rubrics.structure_weights`): the shipped model is loaded, not trained, at first use.
 
 The features are read off the scorer's own tokens (`rubrics.text.tokenize`): a sentence's words
 and pairs of neighbouring words, and the character 3- and 4-grams of each word padded with a space
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import warnings
 from collections import defaultdict
 from collections.abc import Callable
 from functools import lru_cache
@@ -32,6 +34,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from rubrics.structure_weights import WEIGHTS_PATH, Weights, corpus_digest, weights_of
+from rubrics.structure_weights import load as load_weights
 from rubrics.text import tokenize
 
 CORPUS_PATH = Path(__file__).parent / "data" / "structure_sentences.jsonl"
@@ -76,7 +80,7 @@ def _pipeline() -> Pipeline:
         ("words", TfidfVectorizer(analyzer=word_terms, norm="l1", min_df=1, dtype=np.float32)),
         ("chars", TfidfVectorizer(analyzer=char_terms, norm="l1", min_df=2, dtype=np.float32)),
     ])
-    classifier = LogisticRegression(C=REGULARISATION_C, tol=1e-3, max_iter=10_000, solver="lbfgs")  # ~1.5 s
+    classifier = LogisticRegression(C=REGULARISATION_C, tol=1e-3, max_iter=10_000, solver="lbfgs")  # seconds
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
@@ -128,7 +132,8 @@ class _WordShares:
 
 
 class StructureModel:
-    """The fitted pipeline, plus a direct path through its weights.
+    """The classifier's weights, read through a direct path; and the fitted pipeline, when trained in
+    this process (the shipped model is loaded from its weights, `rubrics.structure_weights`).
 
     With raw counts and l1 scaling, a block's part of a sentence's linear score is
     (sum over its terms' occurrences of idf * weights) / (sum over them of idf). The direct path
@@ -137,42 +142,52 @@ class StructureModel:
     sklearn's transform would re-analyse and validate every sentence, at milliseconds per answer.
     """
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, weights: Weights, pipeline: Pipeline | None = None) -> None:
         self.pipeline = pipeline
-        self.labels: tuple[str, ...] = tuple(pipeline.classes_)
-        classifier = pipeline.named_steps["classifier"]
-        words, chars = (v for _, v in pipeline.named_steps["features"].transformer_list)
-        self._direct = (classifier.coef_.shape[0] == len(self.labels)  # binary models keep one row
-                        and words.analyzer is word_terms and chars.analyzer is char_terms
-                        and words.norm == chars.norm == "l1" and not (words.sublinear_tf or chars.sublinear_tf)
-                        and words.use_idf and chars.use_idf)
-        self._intercept = classifier.intercept_.astype(np.float64)
-        if not self._direct:
-            return
+        self.labels: tuple[str, ...] = weights.labels
+        self._direct = True
+        self._intercept = weights.intercept.astype(np.float64)
         labels = len(self.labels)
-        weights = classifier.coef_.T.astype(np.float64)  # features x labels
-        offset = len(words.vocabulary_)
+        coef = weights.coef.T.astype(np.float64)  # features x labels
+        offset = len(weights.word_terms)
         # Per term: idf * weights, then idf; the last row stands for "no term" (zeros).
         terms = np.zeros((offset + 1, labels + 1))
-        terms[:offset, :labels] = weights[:offset] * words.idf_[:, None]
-        terms[:offset, labels] = words.idf_
+        terms[:offset, :labels] = coef[:offset] * weights.word_idf[:, None]
+        terms[:offset, labels] = weights.word_idf
         self._terms = terms
         self._absent = offset
-        self._words = dict(words.vocabulary_)
+        self._words = {term: column for column, term in enumerate(weights.word_terms)}
         pairs: dict[str, dict[str, int]] = defaultdict(dict)
-        for term, column in words.vocabulary_.items():
+        for column, term in enumerate(weights.word_terms):
             if " " in term:
                 first, second = term.split(" ")
                 pairs[first][second] = column
         self._pairs = dict(pairs)
-        grams = np.zeros((len(chars.vocabulary_), labels + 1))
-        grams[:, :labels] = weights[offset:] * chars.idf_[:, None]
-        grams[:, labels] = chars.idf_
+        grams = np.zeros((len(weights.char_terms), labels + 1))
+        grams[:, :labels] = coef[offset:] * weights.char_idf[:, None]
+        grams[:, labels] = weights.char_idf
         self._grams = grams
-        self._gram_columns: dict[str, int] = chars.vocabulary_
+        self._gram_columns = {term: column for column, term in enumerate(weights.char_terms)}
         # A lookahead captures the n characters at every position: all overlapping n-grams (`_grams`).
         self._gram_patterns = [re.compile(f"(?=(.{{{n}}}))", re.DOTALL) for n in CHAR_SIZES]
         self._shares = _WordShares(self._word_shares, 2 * (labels + 1))
+
+    @classmethod
+    def from_pipeline(cls, pipeline: Pipeline) -> StructureModel:
+        """A model of a fitted pipeline; one not of the shipped kind (`_pipeline`) answers through
+        the pipeline itself."""
+        classifier = pipeline.named_steps["classifier"]
+        words, chars = (v for _, v in pipeline.named_steps["features"].transformer_list)
+        direct = (classifier.coef_.shape[0] == len(classifier.classes_)  # binary models keep one row
+                  and words.analyzer is word_terms and chars.analyzer is char_terms
+                  and words.norm == chars.norm == "l1" and not (words.sublinear_tf or chars.sublinear_tf)
+                  and words.use_idf and chars.use_idf)
+        if direct:
+            return cls(weights_of(pipeline), pipeline)
+        model = cls.__new__(cls)
+        model.pipeline, model.labels, model._direct = pipeline, tuple(pipeline.classes_), False
+        model._intercept = classifier.intercept_.astype(np.float64)
+        return model
 
     def _word_shares(self, words: list[str]) -> np.ndarray:
         """Per word, one row: what its character n-grams add up to (their `_grams` rows, summed), then
@@ -241,7 +256,7 @@ class StructureModel:
 def train(examples: list[tuple[str, str]]) -> StructureModel:
     texts = [text for text, _ in examples]
     labels = [label for _, label in examples]
-    return StructureModel(_pipeline().fit(texts, labels))
+    return StructureModel.from_pipeline(_pipeline().fit(texts, labels))
 
 
 @lru_cache(maxsize=1)
@@ -249,6 +264,14 @@ def default_model() -> StructureModel | None:
     """The shipped model, or None when the corpus is missing (the signal then uses headings only)."""
     if not CORPUS_PATH.exists():
         return None
+    if WEIGHTS_PATH.exists():
+        weights = load_weights(WEIGHTS_PATH)
+        if weights.corpus_sha256 == corpus_digest(CORPUS_PATH):
+            return StructureModel(weights)
+        # The corpus was edited since the weights were written: still right, only slower to start.
+        warnings.warn(f"{WEIGHTS_PATH.name} was fitted on another version of {CORPUS_PATH.name}: training "
+                      "the structure classifier at start (write them again: python -m rubrics.structure_weights)",
+                      stacklevel=2)
     examples = load_corpus()
     if len({label for _, label in examples}) < 2:
         return None

@@ -21,7 +21,7 @@ from rubrics.matching import _KIND_RANK, NEGATION_WINDOW, NEGATORS, Hit, _withou
 from rubrics.patterns import MATCH_STARTS, MECHANISM, MONEY, SPECIFICITY_PATTERNS, THRESHOLD, VAGUE
 from rubrics.signals.specificity import _matches, _numeric_sites
 from rubrics.signals.structure import _ALIAS_TO_LABEL, _HEADING_RE, heading_label
-from rubrics.structure_model import default_model, train
+from rubrics.structure_model import default_model, load_corpus, train
 from rubrics.text import _SPLIT_RE, CLAUSE_WORDS, ascii_twin, segment, stem, tokenize
 
 # Words that exercise every path: rubric terms and their misspellings, contrast and negation words,
@@ -74,9 +74,9 @@ def test_a_token_that_lower_cases_to_more_characters_keeps_its_offsets():
 
 @pytest.fixture(scope="module")
 def shipped_model():
-    model = default_model()
-    assert model is not None
-    return model
+    # The shipped kind, trained here so that its pipeline is at hand to compare with (the shipped
+    # weights are that training's, tests/rubrics/test_structure_weights.py).
+    return train(load_corpus())
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
