@@ -262,3 +262,19 @@ def test_ascii_twins_match_what_the_unicode_patterns_match_on_ascii_text(text):
 def test_a_pattern_whose_whitespace_class_differs_under_ascii_has_no_twin():
     with pytest.raises(ValueError, match="re.ASCII"):
         ascii_twin(re.compile(r"\d+\s?ms"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(answer=st.one_of(TEXT, ANY_TEXT), reference=st.one_of(TEXT, ANY_TEXT), question=st.one_of(TEXT, ANY_TEXT))
+def test_closeness_token_set_ratio_is_rapidfuzzs_on_the_texts_it_would_be_given(answer, reference, question):
+    """Closeness compares the answer's words with the reference's, leaving out words of the question;
+    its token-set ratio over word sets is rapidfuzz's over those words joined into texts."""
+    from rapidfuzz import fuzz
+
+    from rubrics.signals.closeness import _reference, _token_set_ratio
+
+    tokens = tokenize(answer)
+    ref = _reference(reference, question)
+    kept = [w for w, s in zip(tokens.words, tokens.stems, strict=True) if s not in ref.question_stems]
+    reference_text = " ".join(w for w in tokenize(reference).words if stem(w) not in ref.question_stems)
+    assert _token_set_ratio(set(kept), ref) == fuzz.token_set_ratio(" ".join(kept), reference_text)
