@@ -14,7 +14,7 @@ import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from itertools import compress, repeat
-from operator import mul, truediv
+from operator import add, mul, truediv
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
@@ -73,13 +73,13 @@ class TextSpace:
     def vector_of(self, tokens: Tokens) -> Vector:
         vocabulary, idf = self._vocabulary, self._idf_by_index
         counts = Counter(terms_of(tokens))
-        weights = {}
-        for term in compress(counts, map(vocabulary.__contains__, counts)):  # only the fitted vocabulary
-            index = vocabulary[term]
-            weights[index] = (1.0 + math.log(counts[term])) * idf[index]
-        values = weights.values()
+        known = list(filter(vocabulary.__contains__, counts))  # only the fitted vocabulary
+        indices = list(map(vocabulary.__getitem__, known))
+        # (1 + log count) * idf, term by term, in C-level maps
+        values = list(map(mul, map(add, repeat(1.0), map(math.log, map(counts.__getitem__, known))),
+                          map(idf.__getitem__, indices)))
         norm = math.sqrt(sum(map(mul, values, values))) or 1.0
-        return dict(zip(weights, map(truediv, values, repeat(norm)), strict=True))
+        return dict(zip(indices, map(truediv, values, repeat(norm)), strict=True))
 
     def reference_vector(self, text: str) -> Vector:
         cached = self._cache.get(text)

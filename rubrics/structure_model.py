@@ -21,7 +21,6 @@ import json
 import re
 import threading
 import warnings
-from collections import defaultdict
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate, chain, compress, count, repeat
@@ -45,7 +44,6 @@ CHAR_SIZES = (3, 4)  # character n-grams of a padded word
 # regularisation must be weak (C 100: 0.738, 300: 0.733, 1,000: 0.749).
 REGULARISATION_C = 1000.0
 _MAX_CACHED_WORDS = 100_000
-_NO_PAIRS: dict[str, int] = {}
 
 
 def load_corpus(path: Path = CORPUS_PATH) -> list[tuple[str, str]]:
@@ -105,14 +103,23 @@ class _WordShares:
     """word -> row of a table holding the word's shares (`StructureModel._word_shares`), worked out in
     one pass for the words of an answer the first time they are met.
 
+    Every table starts with the `seed` words, in order, so that those words have the same rows (their
+    places in `seed`) in every table.
+
     Threads may score at once: rows are added under a lock, and a reader keeps to one `_Table`,
     which the reset at the size limit replaces rather than empties."""
 
-    def __init__(self, shares: Callable[[list[str]], np.ndarray], width: int) -> None:
+    def __init__(self, shares: Callable[[list[str]], np.ndarray], width: int, seed: list[str]) -> None:
         self._shares = shares
         self._width = width
         self._lock = threading.Lock()
-        self.state = _Table(width)
+        self._seed = (seed, shares(seed) if seed else np.zeros((0, width)))
+        self.state = self._seeded()
+
+    def _seeded(self) -> _Table:
+        table = _Table(self._width)
+        table.add(*self._seed)
+        return table
 
     def rows(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The words' rows, and the table to take them from."""
@@ -120,9 +127,9 @@ class _WordShares:
         found = list(map(state.rows.get, words))
         if None in found:
             with self._lock:
-                if len(state.rows) >= _MAX_CACHED_WORDS:  # unusual input: start over, bounding memory
+                if len(state.rows) >= len(self._seed[0]) + _MAX_CACHED_WORDS:  # unusual input: start over
                     if self.state is state:
-                        self.state = _Table(self._width)
+                        self.state = self._seeded()
                     state = self.state
                 new = list(set(words).difference(state.rows))
                 if new:
@@ -157,12 +164,18 @@ class StructureModel:
         self._terms = terms
         self._absent = offset
         self._words = {term: column for column, term in enumerate(weights.word_terms)}
-        pairs: dict[str, dict[str, int]] = defaultdict(dict)
-        for column, term in enumerate(weights.word_terms):
-            if " " in term:
-                first, second = term.split(" ")
-                pairs[first][second] = column
-        self._pairs = dict(pairs)
+        # Pairs of words are looked up by their words' table rows: the words of the vocabulary's pairs
+        # seed every table (`_WordShares`), so a pair's key, first row * seed size + second row, is
+        # fixed, and an answer's pairs are found with one sorted search.
+        pairs = [(column, *term.split(" ")) for column, term in enumerate(weights.word_terms) if " " in term]
+        seed = sorted({word for _, first, second in pairs for word in (first, second)})
+        seed_row = {word: row for row, word in enumerate(seed)}
+        keys = np.array([seed_row[first] * len(seed) + seed_row[second] for _, first, second in pairs], dtype=np.intp)
+        order = np.argsort(keys)
+        self._pair_keys = keys[order] if len(keys) else np.array([-1], dtype=np.intp)
+        self._pair_columns = np.array([column for column, _, _ in pairs], dtype=np.intp)[order] if pairs \
+            else np.array([offset], dtype=np.intp)
+        self._seeded = len(seed)
         grams = np.zeros((len(weights.char_terms), labels + 1))
         grams[:, :labels] = coef[offset:] * weights.char_idf[:, None]
         grams[:, labels] = weights.char_idf
@@ -170,7 +183,7 @@ class StructureModel:
         self._gram_columns = {term: column for column, term in enumerate(weights.char_terms)}
         # A lookahead captures the n characters at every position: all overlapping n-grams (`_grams`).
         self._gram_patterns = [re.compile(f"(?=(.{{{n}}}))", re.DOTALL) for n in CHAR_SIZES]
-        self._shares = _WordShares(self._word_shares, 2 * (labels + 1))
+        self._shares = _WordShares(self._word_shares, 2 * (labels + 1), seed)
 
     @classmethod
     def from_pipeline(cls, pipeline: Pipeline) -> StructureModel:
@@ -213,6 +226,18 @@ class StructureModel:
         shares[:, labels:] = self._terms.take([self._words.get(word, self._absent) for word in words], axis=0)
         return shares
 
+    def _paired(self, rows: np.ndarray) -> np.ndarray:
+        """Per word (by table row), the column of the pair it starts with the next word, or the
+        "no term" row: for the last word, and for pairs not in the vocabulary."""
+        seeded, keys = self._seeded, self._pair_keys
+        first, second = rows[:-1], rows[1:]
+        wanted = first * seeded + second
+        wanted[(first >= seeded) | (second >= seeded)] = -1  # a word outside every pair
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        paired = np.full(len(rows), self._absent, dtype=np.intp)
+        paired[:-1] = np.where(keys[at] == wanted, self._pair_columns[at], self._absent)
+        return paired
+
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Rows follow `texts`, columns follow `labels`."""
         if not self._direct:
@@ -231,12 +256,10 @@ class StructureModel:
             words = list(chain.from_iterable(map(sentences.__getitem__, filled)))
             starts = list(accumulate((len(sentences[i]) for i in filled[:-1]), initial=0))
             absent = self._absent
-            # A pair belongs to its first word's sentence; none spans two sentences.
-            paired = np.full(len(words), absent, dtype=np.intp)
-            paired[:-1] = np.fromiter(map(dict.get, map(self._pairs.get, words, repeat(_NO_PAIRS)), words[1:],
-                                          repeat(absent)), dtype=np.intp, count=len(words) - 1)
-            paired[np.array(starts[1:], dtype=np.intp) - 1] = absent
             rows, table = self._shares.rows(words)
+            paired = self._paired(rows)
+            # A pair belongs to its first word's sentence; none spans two sentences.
+            paired[np.array(starts[1:], dtype=np.intp) - 1] = absent
             shares = table.take(rows, axis=0)  # per word: its character n-grams, then itself as a term
             shares[:, labels + 1:] += self._terms.take(paired, axis=0)
             summed = np.add.reduceat(shares, starts, axis=0)

@@ -121,7 +121,7 @@ class StructureSignal(Signal):
         probs /= np.maximum(np.add.reduce(probs, axis=1, keepdims=True), 1e-9)
         names = [model.labels[j] for j in columns]
         best = probs.argmax(axis=1)
-        chosen = np.take_along_axis(probs, best[:, None], axis=1)[:, 0]
+        chosen = np.maximum.reduce(probs, axis=1)  # the best label's probability
         for i, label, prob in zip(to_classify, best.tolist(), chosen.tolist(), strict=True):
             labels[i] = names[label] if prob >= MIN_PROBABILITY else OTHER
             probabilities[i] = prob

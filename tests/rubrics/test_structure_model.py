@@ -62,7 +62,11 @@ def test_the_table_starts_over_at_its_limit_and_still_gives_the_same(model, monk
         np.testing.assert_allclose(model.probabilities(sentences), model.pipeline.predict_proba(sentences),
                                    atol=1e-5)
     assert model._shares.state is not before
-    assert len(model._shares.state.rows) <= 30 + len({w for s in sentences for w in tokenize(s).words})
+    # It starts over with the words of the vocabulary's pairs, which keep their rows.
+    state = model._shares.state
+    assert len(state.rows) <= model._seeded + 30 + len({w for s in sentences for w in tokenize(s).words})
+    seed = sorted(state.rows, key=state.rows.__getitem__)[:model._seeded]
+    assert seed == sorted(seed) and all(" " not in word for word in seed)
 
 
 def test_a_sentence_without_words_gets_the_intercepts_softmax(model):
