@@ -20,6 +20,9 @@ The last rows run `prodready score-batch`'s own loop (JSON lines in and out, ful
 twenty bank questions: with answers built from each question's model answer (warmed up, best
 round), and as one run over every unseen-text answer for each of the twenty questions (3,180
 lines, start-up included, once).
+
+Machines differ: the first line times a plain Python loop, so that figures from two machines can be
+compared (the scorer is mostly Python; the rapidfuzz baseline is C++ and scales differently).
 """
 
 from __future__ import annotations
@@ -89,6 +92,18 @@ def throughput(run: Callable[[], int], rounds: int) -> float:
     return best
 
 
+def machine_reference(rounds: int) -> float:
+    """Seconds for a plain CPython loop of ten million additions (best round): how fast this machine
+    runs Python, to compare figures measured on different machines."""
+    best = float("inf")
+    for _ in range(rounds):
+        started, total = CLOCK(), 0
+        for step in range(10_000_000):
+            total += step
+        best = min(best, CLOCK() - started)
+    return best
+
+
 def unseen_answers(catalog, words: int = 300) -> list[str]:
     """Answers cut from text no benchmark answer repeats: the structure corpus and the bank's
     calibration answers, as sentences in a fixed shuffled order."""
@@ -126,6 +141,7 @@ def main() -> None:
     scorer = Scorer([EXAMPLE_PROMPT, EXAMPLE_MODEL_ANSWER])
     scorer.score(rubric, make_answer(100, 0), context=context)  # warm-up: classifier, compiled rubric
 
+    print(f"machine reference: a CPython loop of 10 million additions takes {machine_reference(args.rounds):.2f} s\n")
     print(f"{'answer':<12} {'method':<28} {'p50 ms':>8} {'p95 ms':>8}")
     for words in (50, 300, 1000):
         answers = [make_answer(words, seed) for seed in range(args.repeats)]
@@ -176,6 +192,29 @@ def main() -> None:
                     for q in catalog.questions()[:20] for answer in unseen]
     print(f"{f'score-batch run, unseen text ({len(unseen_lines):,} lines)':<44} "
           f"{throughput(cli_batch(unseen_lines), 1):>10.0f}")
+
+    start_up(args.rounds)
+
+
+def start_up(rounds: int) -> None:
+    """What a process pays before its first score: loading the structure classifier's shipped weights,
+    against training it on the corpus (what every process did before they shipped)."""
+    from rubrics.structure_model import CORPUS_PATH, StructureModel, load_corpus, train
+    from rubrics.structure_weights import WEIGHTS_PATH, corpus_digest, load
+
+    def loaded() -> None:
+        weights = load(WEIGHTS_PATH)
+        assert weights.corpus_sha256 == corpus_digest(CORPUS_PATH)
+        StructureModel(weights)
+
+    print(f"\n{'start-up, structure classifier':<44} {'seconds':>10}")
+    for name, run in (("load the shipped weights", loaded), ("train on the corpus", lambda: train(load_corpus()))):
+        best = float("inf")
+        for _ in range(rounds):
+            started = CLOCK()
+            run()
+            best = min(best, CLOCK() - started)
+        print(f"{name:<44} {best:>10.3f}")
 
 
 if __name__ == "__main__":

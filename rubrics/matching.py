@@ -16,10 +16,12 @@ compared.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import compress, count, filterfalse
-from operator import itemgetter
+from itertools import compress, count, filterfalse, repeat
+from operator import getitem, itemgetter
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -27,7 +29,7 @@ from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as _STOP_WORDS
 
 from rubrics.memo import WordMemo
-from rubrics.text import Tokens, stem, tokenize
+from rubrics.text import Tokens, stem, stem_all, tokenize
 
 MatchKind = Literal["exact", "stem", "fuzzy", "synonym"]
 _KIND_RANK = {"exact": 0, "synonym": 1, "stem": 2, "fuzzy": 3}
@@ -38,6 +40,7 @@ NEGATORS = frozenset(
 _NOT_NEGATING_NEXT = frozenset({"only", "just", "merely", "simply", "always"})
 NEGATION_WINDOW = 4
 MAX_FUZZY_TOKENS = 4
+_FIRST_FOUR = slice(4)  # prefix phrases are keyed by their first four letters
 _MAX_CACHED_WORDS = 20_000
 
 
@@ -129,6 +132,7 @@ class PhraseMatcher:
         # A word's near misses of one-word phrases are a property of the word: found with its candidates.
         self._fuzzy_words = (one_word, [p.words[0] for p in one_word], [p.fuzzy_threshold for p in one_word],
                              _starts_near_miss(frozenset(p.words[0][0] for p in one_word))) if one_word else None
+        self._stem_keys = frozenset(self._by_stem).union(self._multi)
         # Word -> candidates (None: no phrase starts there). Answers share most of their words,
         # so after a few answers a token costs one dict look-up.
         self._candidates: dict[str, _Candidates | None] = {}
@@ -140,13 +144,21 @@ class PhraseMatcher:
         near: dict[str, tuple[Phrase, ...]] = {}
         if self._fuzzy_words is not None:
             group, forms, thresholds, may_start = self._fuzzy_words
-            keys = list(filter(may_start.__getitem__, words))
+            keys = list(filter(may_start, words))
             if keys:
                 close = _close(forms, thresholds, keys)
                 near = {keys[col]: tuple(group[row] for row in rows) for col, rows in close.items()}
         by_word, by_stem, prefixes, multi_by_stem = self._by_word, self._by_stem, self._prefixes, self._multi
-        for word in words:
-            # Most words start nothing: test for a key before building anything.
+        # Most words start nothing: they are found with C-level passes over the words and their stems,
+        # and only the others have their candidates built.
+        listed = list(words)
+        stems = stem_all(listed)
+        starting = set(filter(by_word.__contains__, listed))
+        starting.update(compress(listed, map(self._stem_keys.__contains__, stems)))
+        starting.update(compress(listed, map(prefixes.__contains__, map(getitem, listed, repeat(_FIRST_FOUR)))))
+        starting.update(near)
+        cache.update(dict.fromkeys(words.difference(starting)))
+        for word in starting:
             word_stem = stem(word)
             exact = tuple((p, len(p.words), list(p.words[1:]), "exact" if p.canonical else "synonym")
                           for p in by_word[word]) if word in by_word else ()
@@ -242,10 +254,10 @@ def _one_word_off(phrase: Phrase, words: list[str], stems: list[str], first: int
     return phrase.fuzzy_threshold <= fuzz.ratio(" ".join(words[first:first + n]), " ".join(phrase.words)) < 100
 
 
-def _starts_near_miss(initials: frozenset[str]) -> WordMemo[bool]:
+def _starts_near_miss(initials: frozenset[str]) -> Callable[[str], object]:
     """Whether a word may nearly spell a one-word phrase: fuzzy matches keep the first letter, and
-    words under 4 letters never match."""
-    return WordMemo(lambda word: word[0] in initials and len(word) >= 4, limit=_MAX_CACHED_WORDS)
+    words under 4 letters never match. A regex match, so that filtering new words runs in C."""
+    return re.compile(f"[{''.join(map(re.escape, sorted(initials)))}].{{3}}", re.DOTALL).match
 
 
 _NEGATING: WordMemo[bool] = WordMemo(lambda word: word in NEGATORS or word.endswith(("n't", "n’t")), limit=100_000)

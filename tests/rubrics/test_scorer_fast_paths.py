@@ -278,3 +278,14 @@ def test_closeness_token_set_ratio_is_rapidfuzzs_on_the_texts_it_would_be_given(
     kept = [w for w, s in zip(tokens.words, tokens.stems, strict=True) if s not in ref.question_stems]
     reference_text = " ".join(w for w in tokenize(reference).words if stem(w) not in ref.question_stems)
     assert _token_set_ratio(set(kept), ref) == fuzz.token_set_ratio(" ".join(kept), reference_text)
+
+
+@given(initials=st.frozensets(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=8),
+       words=st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1,
+                              max_size=8), max_size=20))
+def test_the_near_miss_prefilter_keeps_words_of_four_letters_or_more_starting_with_an_initial(initials, words):
+    from rubrics.matching import _starts_near_miss
+
+    may_start = _starts_near_miss(initials)
+    for word in [*words, *(i + "abc" for i in initials), *(i + "ab" for i in initials)]:
+        assert bool(may_start(word)) == (word[0] in initials and len(word) >= 4), (word, initials)
