@@ -30,7 +30,8 @@ def _concept_phrases(concepts: list[tuple[Criterion, Concept]]) -> list[Phrase]:
                 continue
             seen.add(key)
             exact_only = form in concept.abbreviations and len(form) <= 4
-            phrase = make_phrase(owner, form, canonical=form == concept.term, exact_only=exact_only)
+            phrase = make_phrase(owner, form, canonical=form == concept.term, exact_only=exact_only,
+                                 joinable=form == concept.term or form in concept.synonyms)
             if phrase is not None:
                 phrases.append(phrase)
     return phrases

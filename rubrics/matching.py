@@ -11,7 +11,11 @@ words to the phrase is at or above a threshold that grows stricter for shorter p
 (`fuzzy_threshold`), with the first letter kept. For a phrase of several words, all its words but
 one must also be there with the phrase word's stem: one misspelt or different word, not several.
 Such a match is found from the words that are there, so only a few places of an answer are ever
-compared.
+compared. A single word that is such a phrase's words run together ("InferenceService",
+"featurestores", "training/serving") also matches it fuzzily, compared by stem with the phrase's
+words joined, when the phrase is a way of writing the concept (its term or a synonym). A listed
+misspelling is often a fragment ("air flow" for a concept whose term is "Airflow as a general
+scheduler"), and run together it would be the bare name the rubric chose not to credit.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class Phrase:
     fuzzy_threshold: float | None  # None: exact or stemmed only
     stemmed: bool
     prefix: bool
+    joinable: bool = False  # may also match as one word, its words run together (see the module's docstring)
 
 
 class Hit(NamedTuple):
@@ -80,18 +85,18 @@ def fuzzy_threshold(form: str) -> float | None:
 
 
 def make_phrase(owner: int, form: str, *, canonical: bool, exact_only: bool = False,
-                prefix: bool = False, fuzzy: bool = True) -> Phrase | None:
+                prefix: bool = False, fuzzy: bool = True, joinable: bool = False) -> Phrase | None:
     tokens = tokenize(form)
     if not len(tokens):
         return None
     words = tuple(tokens.words)
     short = len(words) == 1 and (len(words[0]) <= 3 or any(ch.isdigit() or ch == "/" for ch in words[0]))
     exact_only = exact_only or short
+    threshold = None if exact_only or not fuzzy or len(words) > MAX_FUZZY_TOKENS else fuzzy_threshold(" ".join(words))
     return Phrase(
-        owner, form, words, tuple(tokens.stems), canonical,
-        None if exact_only or not fuzzy or len(words) > MAX_FUZZY_TOKENS
-        else fuzzy_threshold(" ".join(words)),
+        owner, form, words, tuple(tokens.stems), canonical, threshold,
         not exact_only, prefix and len(words) == 1 and len(words[0]) >= 5,
+        joinable and threshold is not None and len(words) > 1,
     )
 
 
@@ -104,6 +109,7 @@ class _Candidates(NamedTuple):
     fuzzy: tuple[Phrase, ...]  # one-word phrases the token nearly spells
     # Longer fuzzy phrases with a word of the token's stem: (phrase, its length, that word's place in it)
     multi: tuple[tuple[Phrase, int, int], ...]
+    joined: tuple[Phrase, ...]  # longer fuzzy phrases the token spells with their words run together
 
 
 class PhraseMatcher:
@@ -117,6 +123,8 @@ class PhraseMatcher:
         one_word: list[Phrase] = []
         # Longer fuzzy phrases by the stems of two of their words (`_anchors`), with that word's place.
         self._multi: dict[str, list[tuple[Phrase, int]]] = defaultdict(list)
+        # ... and by the stem of their words run together (`_joined_stem`).
+        self._joined: dict[str, list[Phrase]] = defaultdict(list)
         for phrase in phrases:
             # Stemmed phrases are found through their stems (an exact match has equal stems too).
             if phrase.stemmed:
@@ -129,10 +137,12 @@ class PhraseMatcher:
                 else:
                     for place in _anchors(phrase):
                         self._multi[phrase.stems[place]].append((phrase, place))
+                    if phrase.joinable:
+                        self._joined[stem("".join(phrase.words))].append(phrase)
         # A word's near misses of one-word phrases are a property of the word: found with its candidates.
         self._fuzzy_words = (one_word, [p.words[0] for p in one_word], [p.fuzzy_threshold for p in one_word],
                              _starts_near_miss(frozenset(p.words[0][0] for p in one_word))) if one_word else None
-        self._stem_keys = frozenset(self._by_stem).union(self._multi)
+        self._stem_keys = frozenset(self._by_stem).union(self._multi, self._joined)
         # Word -> candidates (None: no phrase starts there). Answers share most of their words,
         # so after a few answers a token costs one dict look-up.
         self._candidates: dict[str, _Candidates | None] = {}
@@ -157,6 +167,9 @@ class PhraseMatcher:
         starting.update(compress(listed, map(self._stem_keys.__contains__, stems)))
         starting.update(compress(listed, map(prefixes.__contains__, map(getitem, listed, repeat(_FIRST_FOUR)))))
         starting.update(near)
+        slashed = [word for word in listed if "/" in word]  # "training/serving": its stem is another word's
+        joined_stems = dict(zip(slashed, stem_all([word.replace("/", "") for word in slashed]), strict=True))
+        starting.update(compress(slashed, map(self._joined.__contains__, joined_stems.values())))
         cache.update(dict.fromkeys(words.difference(starting)))
         for word in starting:
             word_stem = stem(word)
@@ -169,8 +182,11 @@ class PhraseMatcher:
             fuzzy = near.get(word, ())
             multi = tuple((p, len(p.words), place)
                           for p, place in multi_by_stem[word_stem]) if word_stem in multi_by_stem else ()
-            found = exact or stemmed or prefixed or fuzzy or multi
-            cache[word] = _Candidates(exact, stemmed, prefixed, fuzzy, multi) if found else None
+            joined_stem = joined_stems.get(word, word_stem)
+            joined = tuple(p for p in self._joined[joined_stem] if p.words[0][0] == word[0]) \
+                if joined_stem in self._joined else ()
+            found = exact or stemmed or prefixed or fuzzy or multi or joined
+            cache[word] = _Candidates(exact, stemmed, prefixed, fuzzy, multi, joined) if found else None
 
     def find(self, tokens: Tokens) -> list[Hit]:
         found: dict[tuple[int, int, int], tuple[Phrase, MatchKind]] = {}
@@ -189,7 +205,7 @@ class PhraseMatcher:
         # Only tokens where a phrase can start; a slice that runs past the end compares unequal.
         tried: set[tuple[int, int]] = set()
         for i in compress(count(), candidates):
-            exact, stemmed, prefixed, fuzzy, multi = candidates[i]
+            exact, stemmed, prefixed, fuzzy, multi, joined = candidates[i]
             for phrase, n, rest, kind in exact:
                 if words[i + 1:i + n] == rest:
                     add(phrase, i, n, kind)
@@ -213,6 +229,8 @@ class PhraseMatcher:
                 tried.add((id(phrase), first))
                 if (phrase.owner, first, first + n) not in found and _one_word_off(phrase, words, stems, first):
                     add(phrase, first, n, "fuzzy")
+            for phrase in joined:
+                add(phrase, i, 1, "fuzzy")
         starts, ends = tokens.starts, tokens.ends
         negation = any(map(_NEGATING.__getitem__, words))  # most answers have no negator at all
         hits = [

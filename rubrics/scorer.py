@@ -17,7 +17,7 @@ from rubrics.similarity import TextSpace
 from rubrics.structure_model import StructureModel, default_model
 from rubrics.text import segment, tokenize
 
-SCORER_VERSION = "2026.11.2"
+SCORER_VERSION = "2026.11.3"
 MAX_ANSWER_CHARS = 20_000
 _DEFAULT = object()
 

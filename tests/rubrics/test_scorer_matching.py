@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 from rubrics import Scorer, ScoringContext
 from rubrics.compiled import compile_rubric
 from rubrics.examples import EXAMPLE_MODEL_ANSWER, EXAMPLE_PROMPT, example_rubric
-from rubrics.text import tokenize
+from rubrics.text import stem, tokenize
 
 RUBRIC = example_rubric()
 CONTEXT = ScoringContext(prompt=EXAMPLE_PROMPT)
@@ -88,12 +88,15 @@ def test_a_longer_phrase_needs_all_its_words_but_one_and_a_near_miss_overall(ans
 @settings(max_examples=100, deadline=None)
 @given(words=st.lists(st.sampled_from(["shadow", "shadwo", "shadw", "deployment", "deploymnet", "deplyment",
                                        "canary", "canery", "release", "relase", "data", "dta", "drift", "drfit",
-                                       "model", "registry", "registy", "we", "ran", "a", "the", "."]),
+                                       "model", "registry", "registy", "we", "ran", "a", "the", ".",
+                                       "ModelRegistry", "shadow/deployments", "Canaryrelease", "modelregisty",
+                                       "datadrift", "ShadowMode"]),
                       max_size=30))
 def test_every_fuzzy_match_of_a_longer_phrase_has_one_word_off_and_nearly_spells_it(words):
     """The rule, checked on what the matcher returns: each fuzzy match of a phrase of several words
     has all its words but one with the phrase word's stem, keeps the first letter, and the whole
-    reaches the phrase's threshold."""
+    reaches the phrase's threshold; or is one word that, without slashes, has the stem of the
+    phrase's words run together, when the phrase is a term or synonym."""
     answer = " ".join(words)
     matcher = compile_rubric(RUBRIC).concept_matcher
     forms = {p.form: p for phrases in matcher._multi.values() for p, _ in phrases}
@@ -102,6 +105,10 @@ def test_every_fuzzy_match_of_a_longer_phrase_has_one_word_off_and_nearly_spells
         if hit.kind != "fuzzy" or phrase is None:
             continue
         tokens = tokenize(answer[hit.start:hit.end])
+        if len(tokens) == 1:
+            assert phrase.joinable and stem(tokens.words[0].replace("/", "")) == stem("".join(phrase.words)), hit
+            assert tokens.words[0][0] == phrase.words[0][0]
+            continue
         assert sum(s != p for s, p in zip(tokens.stems, phrase.stems, strict=True)) == 1, hit
         assert tokens.words[0][0] == phrase.words[0][0]
         assert phrase.fuzzy_threshold <= fuzz.ratio(" ".join(tokens.words), " ".join(phrase.words)) < 100
@@ -144,3 +151,40 @@ def test_missed_required_concepts_are_reported_per_criterion():
     assert "rollback" in missed["deployment"]
     assert "canary release" not in missed["deployment"]
     assert set(missed) == {"deployment", "monitoring", "retraining"}
+
+
+class TestWordsRunTogether:
+    """A phrase of several words written as one word ("ModelRegistry") matches it fuzzily, when the
+    phrase is the concept's term or a synonym."""
+
+    def test_camel_case_and_inflected_compounds_match_the_term(self):
+        answer = "Every version goes into the ModelRegistry, and we ship with a CanaryRelease first."
+        registry = match_for(answer, "model registry")
+        assert (registry.kind, registry.matched_text) == ("fuzzy", "ModelRegistry")
+        assert match_for(answer, "canary release").matched_text == "CanaryRelease"
+        assert match_for("Both modelregistries hold the versions we trained.", "model registry").kind == "fuzzy"
+
+    def test_a_synonym_run_together_and_a_slash_between_the_words_match(self):
+        assert match_for("We mirrored requests as ShadowTraffic for a week.", "shadow deployment").kind == "fuzzy"
+        assert match_for("We used shadow/mode requests for a week before launch.", "shadow deployment").kind == "fuzzy"
+
+    def test_a_negated_compound_earns_nothing(self):
+        match = match_for("We never set up a ModelRegistry for this model.", "model registry")
+        assert match.negated and match.credit == 0.0
+
+    def test_a_part_of_the_phrase_or_another_first_letter_does_not_match(self):
+        assert not [m for m in matches("The Registry team and the Modelling guild met.")
+                    if m.kind == "fuzzy" and m.concept == "model registry"]
+        assert "model registry" not in {m.concept for m in matches("The odelregistry was down.")}
+
+    def test_a_misspelling_run_together_is_the_bare_name_the_rubric_left_out(self):
+        from rubrics.compiled import _concept_phrases
+        from rubrics.matching import PhraseMatcher
+        from rubrics.schema import Concept
+
+        concept = Concept.model_validate({"term": "Airflow as a general scheduler", "synonyms": ["Apache Airflow"],
+                                          "misspellings": ["air flow"]})
+        matcher = PhraseMatcher(_concept_phrases([(RUBRIC.criteria[0], concept)]))
+        assert matcher.find(tokenize("We chose Airflow for the nightly jobs.")) == []
+        assert [h.form for h in matcher.find(tokenize("We chose air flow for the nightly jobs."))] == ["air flow"]
+        assert [h.kind for h in matcher.find(tokenize("We chose ApacheAirflow for the jobs."))] == ["fuzzy"]
