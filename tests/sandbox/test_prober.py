@@ -19,6 +19,9 @@ from tests.sandbox.probe_support import TEST_OPTIONS, Solutions
 from tests.sandbox.solutions.flaws import FLAWS
 
 FLAWED = [name for name, (_, target) in FLAWS.items() if target is not None]
+# More load requests than elsewhere: every solution here must also pass the latency check, and with
+# 30 requests p95 is the second slowest, which one stall of a busy machine decides (60: the third).
+OPTIONS = TEST_OPTIONS.model_copy(update={"load_requests": 60})
 
 
 @pytest.fixture(scope="module")
@@ -38,20 +41,23 @@ def services(kit: Path) -> Iterator[Solutions]:
 
 
 async def _measure(base_url: str) -> LatencyStats:
-    async with httpx.AsyncClient(base_url=base_url, timeout=TEST_OPTIONS.timeout_seconds) as http:
+    async with httpx.AsyncClient(base_url=base_url, timeout=OPTIONS.timeout_seconds) as http:
         return await measure_service(
             http,
             get_task("churn-deploy"),
-            requests=TEST_OPTIONS.load_requests,
-            concurrency=TEST_OPTIONS.load_concurrency,
+            requests=OPTIONS.load_requests,
+            concurrency=OPTIONS.load_concurrency,
         )
 
 
 @pytest.fixture(scope="module")
 def options(services: Solutions) -> ProbeOptions:
-    """The latency baseline: the reference solution, served by the same process as the flawed ones."""
-    baseline = asyncio.run(_measure(services.url("reference")))
-    return TEST_OPTIONS.model_copy(update={"latency_baseline": baseline})
+    """The latency baseline: the reference solution, served by the same process as the flawed ones.
+    The slower of two measurements: on a busy machine one run of 30 requests can land in a quiet
+    moment, and a well-behaved solution probed in a busy one would then look slow. The slow flaw
+    (0.8 s a request) fails by far either way."""
+    measured = [asyncio.run(_measure(services.url("reference"))) for _ in range(2)]
+    return OPTIONS.model_copy(update={"latency_baseline": max(measured, key=lambda stats: stats.p95_ms)})
 
 
 def run_probe(base_url: str, options: ProbeOptions) -> ProbeReport:
@@ -81,8 +87,9 @@ def test_flawed_solution_fails_exactly_its_check(services: Solutions, options, f
 
     got = verdicts(report)
     assert got[target] == CheckVerdict.failed, report.model_dump_json(indent=1)
-    others = {check: verdict for check, verdict in got.items() if check != target}
-    assert set(others.values()) == {CheckVerdict.passed}, others
+    others = {check.id: f"{check.verdict.value}: {check.summary}" for check in report.checks
+              if check.id != target and check.verdict != CheckVerdict.passed}
+    assert not others, others
     assert report.verdict == OverallVerdict.failed
     failed = next(check for check in report.checks if check.id == target)
     assert failed.hint and failed.evidence, "a failed check explains itself"
