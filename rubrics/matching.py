@@ -123,7 +123,7 @@ class PhraseMatcher:
         one_word: list[Phrase] = []
         # Longer fuzzy phrases by the stems of two of their words (`_anchors`), with that word's place.
         self._multi: dict[str, list[tuple[Phrase, int]]] = defaultdict(list)
-        # ... and by the stem of their words run together (`_joined_stem`).
+        # ... and by the stem of their words run together (`joinable` phrases only).
         self._joined: dict[str, list[Phrase]] = defaultdict(list)
         for phrase in phrases:
             # Stemmed phrases are found through their stems (an exact match has equal stems too).
@@ -158,35 +158,44 @@ class PhraseMatcher:
             if keys:
                 close = _close(forms, thresholds, keys)
                 near = {keys[col]: tuple(group[row] for row in rows) for col, rows in close.items()}
-        by_word, by_stem, prefixes, multi_by_stem = self._by_word, self._by_stem, self._prefixes, self._multi
-        # Most words start nothing: they are found with C-level passes over the words and their stems,
-        # and only the others have their candidates built.
-        listed = list(words)
-        stems = stem_all(listed)
-        starting = set(filter(by_word.__contains__, listed))
-        starting.update(compress(listed, map(self._stem_keys.__contains__, stems)))
-        starting.update(compress(listed, map(prefixes.__contains__, map(getitem, listed, repeat(_FIRST_FOUR)))))
-        starting.update(near)
-        slashed = [word for word in listed if "/" in word]  # "training/serving": its stem is another word's
-        joined_stems = dict(zip(slashed, stem_all([word.replace("/", "") for word in slashed]), strict=True))
-        starting.update(compress(slashed, map(self._joined.__contains__, joined_stems.values())))
+        starting, joined_stems = self._starting(words, near)
         cache.update(dict.fromkeys(words.difference(starting)))
         for word in starting:
-            word_stem = stem(word)
-            exact = tuple((p, len(p.words), list(p.words[1:]), "exact" if p.canonical else "synonym")
-                          for p in by_word[word]) if word in by_word else ()
-            stemmed = tuple((p, len(p.words), list(p.stems[1:]), list(p.words))
-                            for p in by_stem[word_stem]) if word_stem in by_stem else ()
-            prefixed = tuple((p, "stem" if p.canonical else "synonym") for p in prefixes[word[:4]]
-                             if word.startswith(p.words[0])) if word[:4] in prefixes else ()
-            fuzzy = near.get(word, ())
-            multi = tuple((p, len(p.words), place)
-                          for p, place in multi_by_stem[word_stem]) if word_stem in multi_by_stem else ()
-            joined_stem = joined_stems.get(word, word_stem)
-            joined = tuple(p for p in self._joined[joined_stem] if p.words[0][0] == word[0]) \
-                if joined_stem in self._joined else ()
-            found = exact or stemmed or prefixed or fuzzy or multi or joined
-            cache[word] = _Candidates(exact, stemmed, prefixed, fuzzy, multi, joined) if found else None
+            cache[word] = self._candidates_of(word, near.get(word, ()), joined_stems.get(word))
+
+    def _starting(self, words: set[str], near: dict[str, tuple[Phrase, ...]]) -> tuple[set[str], dict[str, str]]:
+        """The words some phrase may start at, found with C-level passes over the words and their stems
+        (most words start nothing); and the stems of slashed words run together ("training/serving")."""
+        listed = list(words)
+        starting = set(filter(self._by_word.__contains__, listed))
+        starting.update(compress(listed, map(self._stem_keys.__contains__, stem_all(listed))))
+        starting.update(compress(listed, map(self._prefixes.__contains__, map(getitem, listed, repeat(_FIRST_FOUR)))))
+        starting.update(near)
+        slashed = [word for word in listed if "/" in word]
+        joined_stems = dict(zip(slashed, stem_all([word.replace("/", "") for word in slashed]), strict=True))
+        starting.update(compress(slashed, map(self._joined.__contains__, joined_stems.values())))
+        return starting, joined_stems
+
+    def _candidates_of(self, word: str, fuzzy: tuple[Phrase, ...], joined_stem: str | None) -> _Candidates | None:
+        """What may start at the word (None: nothing); `fuzzy` are the one-word phrases it nearly spells,
+        `joined_stem` the stem of a slashed word run together."""
+        by_word, by_stem, prefixes, multi_by_stem, by_joined = (
+            self._by_word, self._by_stem, self._prefixes, self._multi, self._joined)
+        word_stem = stem(word)
+        joined_stem = joined_stem or word_stem
+        exact = tuple((p, len(p.words), list(p.words[1:]), "exact" if p.canonical else "synonym")
+                      for p in by_word[word]) if word in by_word else ()
+        stemmed = tuple((p, len(p.words), list(p.stems[1:]), list(p.words))
+                        for p in by_stem[word_stem]) if word_stem in by_stem else ()
+        prefixed = tuple((p, "stem" if p.canonical else "synonym") for p in prefixes[word[:4]]
+                         if word.startswith(p.words[0])) if word[:4] in prefixes else ()
+        multi = tuple((p, len(p.words), place)
+                      for p, place in multi_by_stem[word_stem]) if word_stem in multi_by_stem else ()
+        joined = tuple(p for p in by_joined[joined_stem] if p.words[0][0] == word[0]) \
+            if joined_stem in by_joined else ()
+        if exact or stemmed or prefixed or fuzzy or multi or joined:
+            return _Candidates(exact, stemmed, prefixed, fuzzy, multi, joined)
+        return None
 
     def find(self, tokens: Tokens) -> list[Hit]:
         found: dict[tuple[int, int, int], tuple[Phrase, MatchKind]] = {}

@@ -113,12 +113,12 @@ class _WordShares:
         self._shares = shares
         self._width = width
         self._lock = threading.Lock()
-        self._seed = (seed, shares(seed) if seed else np.zeros((0, width)))
+        self._seed, self._seed_shares = seed, shares(seed) if seed else np.zeros((0, width))
         self.state = self._seeded()
 
     def _seeded(self) -> _Table:
         table = _Table(self._width)
-        table.add(*self._seed)
+        table.add(self._seed, self._seed_shares)
         return table
 
     def rows(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -127,7 +127,7 @@ class _WordShares:
         found = list(map(state.rows.get, words))
         if None in found:
             with self._lock:
-                if len(state.rows) >= len(self._seed[0]) + _MAX_CACHED_WORDS:  # unusual input: start over
+                if len(state.rows) >= len(self._seed) + _MAX_CACHED_WORDS:  # unusual input: start over
                     if self.state is state:
                         self.state = self._seeded()
                     state = self.state
@@ -136,6 +136,21 @@ class _WordShares:
                     state.add(new, self._shares(new))
             found = list(map(state.rows.__getitem__, words))
         return np.fromiter(found, dtype=np.intp, count=len(found)), state.table
+
+
+def _pair_index(word_terms: list[str], *, absent: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Pairs of words are looked up by their words' table rows: the words of the vocabulary's pairs
+    seed every table (`_WordShares`), so a pair's key, first row * seed size + second row, is fixed,
+    and an answer's pairs are found with one sorted search. Returns the seed words, the sorted keys
+    and each key's column; key -1 (a word outside every pair) has the "no term" column `absent`."""
+    pairs = [(column, *term.split(" ")) for column, term in enumerate(word_terms) if " " in term]
+    seed = sorted({word for _, first, second in pairs for word in (first, second)})
+    seed_row = {word: row for row, word in enumerate(seed)}
+    keys = np.array([-1] + [seed_row[first] * len(seed) + seed_row[second] for _, first, second in pairs],
+                    dtype=np.intp)
+    columns = np.array([absent] + [column for column, _, _ in pairs], dtype=np.intp)
+    order = np.argsort(keys)
+    return seed, keys[order], columns[order]
 
 
 class StructureModel:
@@ -164,18 +179,8 @@ class StructureModel:
         self._terms = terms
         self._absent = offset
         self._words = {term: column for column, term in enumerate(weights.word_terms)}
-        # Pairs of words are looked up by their words' table rows: the words of the vocabulary's pairs
-        # seed every table (`_WordShares`), so a pair's key, first row * seed size + second row, is
-        # fixed, and an answer's pairs are found with one sorted search.
-        pairs = [(column, *term.split(" ")) for column, term in enumerate(weights.word_terms) if " " in term]
-        seed = sorted({word for _, first, second in pairs for word in (first, second)})
-        seed_row = {word: row for row, word in enumerate(seed)}
-        keys = np.array([seed_row[first] * len(seed) + seed_row[second] for _, first, second in pairs], dtype=np.intp)
-        order = np.argsort(keys)
-        self._pair_keys = keys[order] if len(keys) else np.array([-1], dtype=np.intp)
-        self._pair_columns = np.array([column for column, _, _ in pairs], dtype=np.intp)[order] if pairs \
-            else np.array([offset], dtype=np.intp)
-        self._seeded = len(seed)
+        seed, self._pair_keys, self._pair_columns = _pair_index(weights.word_terms, absent=offset)
+        self._seed_size = len(seed)
         grams = np.zeros((len(weights.char_terms), labels + 1))
         grams[:, :labels] = coef[offset:] * weights.char_idf[:, None]
         grams[:, labels] = weights.char_idf
@@ -229,7 +234,7 @@ class StructureModel:
     def _paired(self, rows: np.ndarray) -> np.ndarray:
         """Per word (by table row), the column of the pair it starts with the next word, or the
         "no term" row: for the last word, and for pairs not in the vocabulary."""
-        seeded, keys = self._seeded, self._pair_keys
+        seeded, keys = self._seed_size, self._pair_keys
         first, second = rows[:-1], rows[1:]
         wanted = first * seeded + second
         wanted[(first >= seeded) | (second >= seeded)] = -1  # a word outside every pair

@@ -64,8 +64,8 @@ def test_the_table_starts_over_at_its_limit_and_still_gives_the_same(model, monk
     assert model._shares.state is not before
     # It starts over with the words of the vocabulary's pairs, which keep their rows.
     state = model._shares.state
-    assert len(state.rows) <= model._seeded + 30 + len({w for s in sentences for w in tokenize(s).words})
-    seed = sorted(state.rows, key=state.rows.__getitem__)[:model._seeded]
+    assert len(state.rows) <= model._seed_size + 30 + len({w for s in sentences for w in tokenize(s).words})
+    seed = sorted(state.rows, key=state.rows.__getitem__)[:model._seed_size]
     assert seed == sorted(seed) and all(" " not in word for word in seed)
 
 
